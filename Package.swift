@@ -1,0 +1,77 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "Emoguard",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "emoguard", targets: ["emoguard"]),
+        .library(name: "ByteCursor", targets: ["ByteCursor"]),
+        .library(name: "Charsets", targets: ["Charsets"]),
+        .library(name: "MIME", targets: ["MIME"]),
+        .library(name: "ZIP", targets: ["ZIP"]),
+        .library(name: "Inspection", targets: ["Inspection"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.0.0"),
+    ],
+    targets: [
+        // Base: bounds-checked reads over untrusted bytes, named limits, typed errors.
+        .target(name: "ByteCursor", swiftSettings: strict),
+        // Text decoding: UTF-8, ISO-2022-JP (+CP50220), CP932/Shift_JIS, EUC-JP, ISO-8859-x, Windows-125x.
+        .target(name: "Charsets", dependencies: ["ByteCursor"], swiftSettings: strict),
+        // System zlib (raw inflate for ZIP).
+        .systemLibrary(name: "CZlib", providers: [.apt(["zlib1g-dev"])]),
+        // Formats (pure, no I/O).
+        .target(
+            name: "MIME",
+            dependencies: [
+                "ByteCursor", "Charsets",
+                .product(name: "ExtrasBase64", package: "swift-extras-base64"),
+            ],
+            swiftSettings: strict),
+        .target(
+            name: "ZIP",
+            dependencies: [
+                "ByteCursor", "CZlib",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        // The engine: sniffing, recursive extraction with a budget, analyzers, rules, verdict, report.
+        .target(
+            name: "Inspection",
+            dependencies: [
+                "ByteCursor", "Charsets", "MIME", "ZIP",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
+        // Front end.
+        .executableTarget(
+            name: "emoguard",
+            dependencies: [
+                "Inspection",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict),
+        .testTarget(name: "ByteCursorTests", dependencies: ["ByteCursor"], swiftSettings: strict),
+        .testTarget(name: "CharsetsTests", dependencies: ["Charsets"], swiftSettings: strict),
+        .testTarget(
+            name: "MIMETests", dependencies: ["MIME", "Charsets"],
+            resources: [.copy("Resources")], swiftSettings: strict),
+        .testTarget(
+            name: "ZIPTests", dependencies: ["ZIP"],
+            resources: [.copy("Resources")], swiftSettings: strict),
+        .testTarget(
+            name: "InspectionTests", dependencies: ["Inspection", "MIME", "ZIP"],
+            resources: [.copy("Resources")], swiftSettings: strict),
+        .testTarget(name: "EmoguardCLITests", dependencies: ["Inspection"], swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)

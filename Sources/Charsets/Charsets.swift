@@ -1,0 +1,2 @@
+/// Text decoding for mail and documents. (filled in by the charsets work)
+public enum Charsets {}

@@ -1,0 +1,2 @@
+import CZlib
+public enum ZIPPlaceholder {}
