@@ -39,7 +39,7 @@ let package = Package(
         .target(
             name: "ZIP",
             dependencies: [
-                "ByteCursor", "CZlib",
+                "ByteCursor", "Charsets", "CZlib",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
@@ -66,7 +66,7 @@ let package = Package(
             name: "MIMETests", dependencies: ["MIME", "Charsets"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
-            name: "ZIPTests", dependencies: ["ZIP"],
+            name: "ZIPTests", dependencies: ["ZIP", "CZlib"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
             name: "InspectionTests", dependencies: ["Inspection", "MIME", "ZIP"],
