@@ -71,7 +71,7 @@ let package = Package(
         .testTarget(
             name: "InspectionTests", dependencies: ["Inspection", "MIME", "ZIP"],
             resources: [.copy("Resources")], swiftSettings: strict),
-        .testTarget(name: "EmoguardCLITests", dependencies: ["Inspection"], swiftSettings: strict),
+        .testTarget(name: "EmoguardCLITests", dependencies: ["Inspection", "CZlib"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
 )

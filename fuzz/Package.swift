@@ -1,0 +1,21 @@
+// swift-tools-version: 6.0
+// libFuzzer targets for Emoguard's parsers. Build and run with fuzz/run.sh (see fuzz/README.md).
+import PackageDescription
+
+let fuzzTargets = ["FuzzMIME", "FuzzZIP", "FuzzScan"]
+
+let package = Package(
+    name: "EmoguardFuzz",
+    dependencies: [.package(name: "Emoguard", path: "..")],
+    targets: fuzzTargets.map { name in
+        .executableTarget(
+            name: name,
+            dependencies: [
+                .product(name: "MIME", package: "Emoguard"),
+                .product(name: "ZIP", package: "Emoguard"),
+                .product(name: "Inspection", package: "Emoguard"),
+            ],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])])
+    },
+    swiftLanguageModes: [.v6]
+)
