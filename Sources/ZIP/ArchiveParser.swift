@@ -230,10 +230,15 @@ struct ArchiveParser {
         do {
             let local = try LocalHeader(in: input, at: position)
             entry.dataOffset = local.dataOffset
+            if local.hasZIP64Field { isZIP64 = true }
             compare(local: local, central: header, entry: entry)
             let dataEnd = checkDataRange(of: entry)
             if entry.hasDataDescriptor, let dataEnd {
-                if let descriptor = DataDescriptor(in: input, at: dataEnd, dataLength: entry.compressedSize) {
+                let readings = DataDescriptor.candidates(in: input, at: dataEnd, dataLength: entry.compressedSize)
+                if let first = readings.first {
+                    let descriptor = readings.first {
+                        $0.crc32 == entry.crc32 && $0.uncompressedSize == entry.uncompressedSize
+                    } ?? first
                     compare(descriptor: descriptor, entry: entry)
                     covered.append(position..<(dataEnd + descriptor.length))
                 } else {
@@ -330,16 +335,18 @@ struct ArchiveParser {
         if local.flags != central.flags {
             differences.append("flags 0x\(hex(local.flags)) vs 0x\(hex(central.flags))")
         }
-        // With a data descriptor the local values may be zero; compare the ones that were written.
-        let deferred = local.flags & ZIPFlags.dataDescriptor != 0
-        if local.crc32 != central.crc32 && !(deferred && local.crc32 == 0) {
-            differences.append("crc 0x\(hex(local.crc32)) vs 0x\(hex(central.crc32))")
-        }
-        if local.compressedSize != central.compressedSize && !(deferred && local.compressedSize == 0) {
-            differences.append("compressed size \(local.compressedSize) vs \(central.compressedSize)")
-        }
-        if local.uncompressedSize != central.uncompressedSize && !(deferred && local.uncompressedSize == 0) {
-            differences.append("uncompressed size \(local.uncompressedSize) vs \(central.uncompressedSize)")
+        // With a data descriptor the local values are placeholders (zero, or Info-ZIP's time-based check value
+        // when streaming an encrypted entry); the descriptor itself is compared instead.
+        if local.flags & ZIPFlags.dataDescriptor == 0 {
+            if local.crc32 != central.crc32 {
+                differences.append("crc 0x\(hex(local.crc32)) vs 0x\(hex(central.crc32))")
+            }
+            if local.compressedSize != central.compressedSize {
+                differences.append("compressed size \(local.compressedSize) vs \(central.compressedSize)")
+            }
+            if local.uncompressedSize != central.uncompressedSize {
+                differences.append("uncompressed size \(local.uncompressedSize) vs \(central.uncompressedSize)")
+            }
         }
         if !differences.isEmpty {
             record(
@@ -398,6 +405,7 @@ struct ArchiveParser {
 
     mutating func addLocalEntry(_ local: LocalHeader, hidden: Bool) -> ZIPEntry {
         let index = entries.count
+        if local.hasZIP64Field { isZIP64 = true }
         let described = describe(
             name: local.name, flags: local.flags, method: local.method, extra: local.extra, index: index)
         var entry = ZIPEntry(
@@ -414,7 +422,9 @@ struct ArchiveParser {
             var end = size
             search: for b in scan.boundaries(from: local.dataOffset) {
                 if signature(at: b) == Signature.dataDescriptor {
-                    if let d = DataDescriptor(in: input, at: b, dataLength: UInt64(b - local.dataOffset)) {
+                    if let d = DataDescriptor.find(
+                        in: input, at: b, dataLength: UInt64(b - local.dataOffset), zip64: local.hasZIP64Field)
+                    {
                         found = d
                         break search
                     }
@@ -423,9 +433,9 @@ struct ArchiveParser {
                 // The next record: a descriptor without signature may end right before it.
                 for width in [12, 20] where b - width >= local.dataOffset {
                     let at = b - width
-                    if let d = DataDescriptor(in: input, at: at, dataLength: UInt64(at - local.dataOffset)),
-                        d.length == width
-                    {
+                    let readings = DataDescriptor.candidates(
+                        in: input, at: at, dataLength: UInt64(at - local.dataOffset))
+                    if let d = readings.first(where: { $0.length == width }) {
                         found = d
                         break search
                     }

@@ -61,10 +61,13 @@ struct LocalHeader {
         compressedSize = z.compressed ?? UInt64(csize)
         uncompressedSize = z.uncompressed ?? UInt64(usize)
         zip64Unresolved = (csize == .max && z.compressed == nil) || (usize == .max && z.uncompressed == nil)
+        hasZIP64Field = extra.field(ExtraFields.zip64) != nil
     }
 
     /// Whether a size was 0xFFFFFFFF without a ZIP64 field to resolve it.
     var zip64Unresolved: Bool
+    /// Whether the header carries a ZIP64 extra field (its data descriptor then has 8-byte sizes).
+    var hasZIP64Field: Bool
 }
 
 /// A central directory file header (APPNOTE 4.3.12).
@@ -328,12 +331,14 @@ struct DataDescriptor {
     var uncompressedSize: UInt64
     var length: Int
 
-    /// Reads the descriptor that follows data ending at `dataEnd`, when its compressed size equals `dataLength`
-    /// (tried with and without signature, 32- then 64-bit sizes).
-    init?(in input: ByteCursor, at dataEnd: Int, dataLength: UInt64) {
-        for (signed, wide) in [(true, false), (true, true), (false, false), (false, true)] {
+    /// The readings of a descriptor at `dataEnd` whose compressed size equals `dataLength`: with and without
+    /// signature, with 4- and 8-byte sizes. Both widths can match (a 64-bit size below 4 GiB reads as a 32-bit size
+    /// followed by zero), so callers choose: by the ZIP64 field, or by which one agrees with the central directory.
+    static func candidates(in input: ByteCursor, at dataEnd: Int, dataLength: UInt64) -> [DataDescriptor] {
+        var found: [DataDescriptor] = []
+        for (signed, wide) in [(true, true), (true, false), (false, true), (false, false)] {
             var c = input
-            guard (try? c.seek(to: dataEnd)) != nil else { return nil }
+            guard (try? c.seek(to: dataEnd)) != nil else { return [] }
             if signed {
                 guard (try? c.readUInt32LE()) == Signature.dataDescriptor else { continue }
             }
@@ -341,21 +346,25 @@ struct DataDescriptor {
             let sizes: (UInt64, UInt64)?
             if wide {
                 if let a = try? c.readUInt64LE(), let b = try? c.readUInt64LE() { sizes = (a, b) } else { sizes = nil }
+            } else if let a = try? c.readUInt32LE(), let b = try? c.readUInt32LE() {
+                sizes = (UInt64(a), UInt64(b))
             } else {
-                if let a = try? c.readUInt32LE(), let b = try? c.readUInt32LE() {
-                    sizes = (UInt64(a), UInt64(b))
-                } else {
-                    sizes = nil
-                }
+                sizes = nil
             }
             guard let (csize, usize) = sizes, csize == dataLength else { continue }
-            self.offset = dataEnd
-            self.crc32 = crc
-            self.compressedSize = csize
-            self.uncompressedSize = usize
-            self.length = c.offset - dataEnd
-            return
+            found.append(
+                DataDescriptor(
+                    offset: dataEnd, crc32: crc, compressedSize: csize, uncompressedSize: usize,
+                    length: c.offset - dataEnd, isWide: wide))
         }
-        return nil
+        return found
     }
+
+    /// The reading for a header with or without a ZIP64 field.
+    static func find(in input: ByteCursor, at dataEnd: Int, dataLength: UInt64, zip64: Bool) -> DataDescriptor? {
+        let all = candidates(in: input, at: dataEnd, dataLength: dataLength)
+        return all.first { $0.isWide == zip64 } ?? all.first
+    }
+
+    var isWide: Bool
 }

@@ -1,0 +1,74 @@
+import Testing
+import ZIP
+
+@Suite("Hostile input never crashes")
+struct RobustnessTests {
+    static let small: ZIPLimits = {
+        var limits = ZIPLimits.default
+        limits.maxInflatedBytesPerEntry.maximum = 1 << 20
+        return limits
+    }()
+
+    /// Parses and extracts everything; errors are fine, crashes and hangs are not.
+    static func exercise(_ bytes: ArraySlice<UInt8>) -> ZIPArchive? {
+        guard let zip = try? ZIPArchive(parsing: bytes, limits: small) else { return nil }
+        for entry in zip.entries {
+            _ = zip.passwordMatches(Fixture.password, for: entry)
+            _ = try? zip.extract(entry, password: entry.isEncrypted ? Fixture.password : nil, limits: small)
+        }
+        return zip
+    }
+
+    /// Every prefix of a valid archive parses with an anomaly or throws, until the last byte.
+    @Test(arguments: ["infozip-plain.zip", "zipcrypto-stream.zip", "aes128.zip", "zip64-full.zip", "data-descriptor.zip"])
+    func dripFeed(file: String) throws {
+        let bytes = try Fixture.bytes(file)
+        for n in 0..<bytes.count {
+            if let zip = Self.exercise(bytes[0..<n]) {
+                #expect(!zip.anomalies.isEmpty, "prefix of \(n) bytes parsed without a complaint")
+            }
+        }
+        let whole = try #require(Self.exercise(bytes[...]))
+        #expect(whole.anomalies.isEmpty)
+    }
+
+    /// Seeded byte flips over every fixture.
+    @Test func mutations() throws {
+        var rng = SplitMix64(seed: 0x5EED)
+        for file in ["infozip-plain.zip", "zipcrypto.zip", "aes256.zip", "overlap-bomb.zip", "zip64-full.zip",
+                     "data-descriptor.zip", "hidden-entry.zip", "truncated.zip", "sjis-name.zip"] {
+            let original = try Fixture.bytes(file)
+            for _ in 0..<150 {
+                var bytes = original
+                for _ in 0..<Int(rng.next() % 4 + 1) {
+                    let i = Int(rng.next() % UInt64(bytes.count))
+                    bytes[i] = rng.next() % 3 == 0 ? 0xFF : UInt8(truncatingIfNeeded: rng.next())
+                }
+                _ = Self.exercise(bytes[...])
+            }
+        }
+    }
+
+    /// A slice that does not start at index 0 reports offsets from its own start.
+    @Test func sliceOffsets() throws {
+        let bytes = try Fixture.bytes("infozip-plain.zip")
+        let padded = Array(repeating: 0xAA, count: 100) + bytes
+        let zip = try ZIPArchive(parsing: padded[100...])
+        #expect(zip.anomalies.isEmpty)
+        let entry = try #require(zip.entry("invoice.txt"))
+        #expect(try zip.extract(entry).output.bytes == Fixture.invoice)
+    }
+}
+
+/// A small deterministic generator for reproducible mutations.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
