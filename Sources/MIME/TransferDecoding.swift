@@ -1,0 +1,322 @@
+/// Content-Transfer-Encoding decoders that reproduce Python's `Message.get_payload(decode=True)` byte for byte,
+/// including its recovery from damaged input.
+public enum TransferDecoding {
+    /// The result of decoding base64 text.
+    public struct Result: Sendable {
+        public var bytes: [UInt8]
+        public var defects: [MIMEDefect.Code]
+    }
+
+    // MARK: - Base64
+
+    /// 0...63 for alphabet characters, 64 for `=`, 0xFF otherwise.
+    private static let base64Table: [UInt8] = {
+        var t = [UInt8](repeating: 0xFF, count: 256)
+        for (i, c) in "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8.enumerated() {
+            t[Int(c)] = UInt8(i)
+        }
+        t[Int(UInt8(ascii: "="))] = 64
+        return t
+    }()
+
+    /// The state of Python's non-strict `binascii.a2b_base64` after some input.
+    private struct A2B {
+        var out: [UInt8]
+        var quadPos = 0
+        var leftChar: UInt32 = 0
+        var pads = 0
+        var done = false
+
+        /// Feeds one `=`.
+        @inline(__always)
+        mutating func pad() {
+            guard !done, quadPos >= 2 else { return }
+            pads += 1
+            if quadPos + pads >= 4 { done = true }
+        }
+
+        /// Whether decoding succeeded (stopped at padding, or ended on a quad boundary).
+        var succeeded: Bool { done || quadPos == 0 }
+    }
+
+    /// Decodes a base64 body as Python's email package does (`email._encoded_words.decode_b` over the body with
+    /// its line breaks removed): strict when the text is canonical (padding added if missing), otherwise
+    /// skipping non-alphabet characters and stopping at the first complete padding, and as a last resort keeping
+    /// the text itself.
+    public static func decodeBase64(_ input: ArraySlice<UInt8>) -> Result {
+        input.withUnsafeBufferPointer { decodeBase64($0) }
+    }
+
+    static func decodeBase64(_ p: UnsafeBufferPointer<UInt8>) -> Result {
+        let n = p.count
+        var st = A2B(out: [])
+        st.out.reserveCapacity(n / 4 * 3 + 3)
+        var alpha = 0  // alphabet characters
+        var eqCount = 0  // '=' characters
+        var invalid = false  // characters other than alphabet, '=', CR, LF
+        var dataAfterPad = false  // an alphabet character after a '='
+        base64Table.withUnsafeBufferPointer { tbl in
+            var i = 0
+            while i < n {
+                // Fast path: whole quads of alphabet characters.
+                if st.quadPos == 0 && !st.done && eqCount == 0 {
+                    while i + 4 <= n {
+                        let a = tbl[Int(p[i])]
+                        let b = tbl[Int(p[i + 1])]
+                        let c = tbl[Int(p[i + 2])]
+                        let d = tbl[Int(p[i + 3])]
+                        if (a | b | c | d) >= 64 { break }
+                        let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                        st.out.append(UInt8(truncatingIfNeeded: v >> 16))
+                        st.out.append(UInt8(truncatingIfNeeded: v >> 8))
+                        st.out.append(UInt8(truncatingIfNeeded: v))
+                        alpha += 4
+                        i += 4
+                    }
+                    if i >= n { break }
+                }
+                let ch = p[i]
+                let v = tbl[Int(ch)]
+                i += 1
+                if v < 64 {
+                    alpha += 1
+                    if eqCount > 0 { dataAfterPad = true }
+                    if st.done { continue }
+                    st.pads = 0
+                    switch st.quadPos {
+                    case 0:
+                        st.quadPos = 1
+                        st.leftChar = UInt32(v)
+                    case 1:
+                        st.quadPos = 2
+                        st.out.append(UInt8(truncatingIfNeeded: (st.leftChar << 2) | UInt32(v >> 4)))
+                        st.leftChar = UInt32(v & 0x0F)
+                    case 2:
+                        st.quadPos = 3
+                        st.out.append(UInt8(truncatingIfNeeded: (st.leftChar << 4) | UInt32(v >> 2)))
+                        st.leftChar = UInt32(v & 0x03)
+                    default:
+                        st.quadPos = 0
+                        st.out.append(UInt8(truncatingIfNeeded: (st.leftChar << 6) | UInt32(v)))
+                        st.leftChar = 0
+                    }
+                } else if v == 64 {
+                    eqCount += 1
+                    st.pad()
+                } else if ch != 0x0D && ch != 0x0A {
+                    invalid = true
+                }
+            }
+        }
+        // Step 1: strict decoding of the text with the missing padding added.
+        let length = alpha + eqCount
+        let padErr = length % 4
+        let missing = padErr == 0 ? 0 : 4 - padErr
+        let totalEq = eqCount + missing
+        let canonical =
+            !invalid && !dataAfterPad
+            && ((alpha % 4 == 0 && totalEq == 0) || (alpha % 4 == 2 && totalEq == 2) || (alpha % 4 == 3 && totalEq == 1))
+        if canonical {
+            return Result(bytes: st.out, defects: padErr != 0 ? [.invalidBase64Padding] : [])
+        }
+        // Step 2: lenient decoding of the text as it is.
+        if st.succeeded { return Result(bytes: st.out, defects: [.invalidBase64Characters]) }
+        // Step 3: lenient decoding with "==" added.
+        st.pad()
+        st.pad()
+        if st.succeeded { return Result(bytes: st.out, defects: [.invalidBase64Characters, .invalidBase64Padding]) }
+        // Step 4: undecodable; Python returns the text without its line breaks.
+        var raw: [UInt8] = []
+        raw.reserveCapacity(n)
+        for b in p where b != 0x0D && b != 0x0A { raw.append(b) }
+        return Result(bytes: raw, defects: [.invalidBase64Length])
+    }
+
+    // MARK: - Quoted-printable
+
+    @inline(__always)
+    private static func hexValue(_ b: UInt8) -> UInt8? {
+        switch b {
+        case 0x30...0x39: return b - 0x30
+        case 0x41...0x46: return b - 0x41 + 10
+        case 0x61...0x66: return b - 0x61 + 10
+        default: return nil
+        }
+    }
+
+    /// Decodes quoted-printable as Python's `binascii.a2b_qp` (via `quopri.decodestring`): soft line breaks,
+    /// `=XX` in either case, a stray `=` kept as it is (reported as a defect).
+    public static func decodeQuotedPrintable(_ input: ArraySlice<UInt8>, header: Bool = false) -> Result {
+        input.withUnsafeBufferPointer { p in
+            let n = p.count
+            var out: [UInt8] = []
+            out.reserveCapacity(n)
+            var bad = false
+            var i = 0
+            while i < n {
+                let c = p[i]
+                if c == UInt8(ascii: "=") {
+                    i += 1
+                    if i >= n { break }
+                    let d = p[i]
+                    if d == 0x0A || d == 0x0D {
+                        // Soft line break; a CR not followed by LF swallows everything up to the next LF.
+                        if d != 0x0A {
+                            while i < n && p[i] != 0x0A { i += 1 }
+                        }
+                        if i < n { i += 1 }
+                    } else if d == UInt8(ascii: "=") {
+                        out.append(d)
+                        i += 1
+                    } else if i + 1 < n, let hi = hexValue(d), let lo = hexValue(p[i + 1]) {
+                        out.append(hi << 4 | lo)
+                        i += 2
+                    } else {
+                        out.append(UInt8(ascii: "="))
+                        bad = true
+                    }
+                } else if header && c == UInt8(ascii: "_") {
+                    out.append(0x20)
+                    i += 1
+                } else {
+                    out.append(c)
+                    i += 1
+                }
+            }
+            return Result(bytes: out, defects: bad ? [.invalidQuotedPrintable] : [])
+        }
+    }
+
+    // MARK: - uuencode
+
+    /// Decodes one uuencoded line as `binascii.a2b_uu`, or nil where it raises.
+    static func a2bUU(_ line: ArraySlice<UInt8>) -> [UInt8]? {
+        var idx = line.startIndex
+        let end = line.endIndex
+        guard idx < end else { return [UInt8](repeating: 0, count: 32) }  // a2b_uu(b"") is 32 zero bytes
+        var binLen = Int((line[idx] &- 0x20) & 0x3F)
+        idx += 1
+        var out: [UInt8] = []
+        out.reserveCapacity(binLen)
+        var left: UInt32 = 0
+        var bits = 0
+        while binLen > 0 {
+            var ch: UInt8 = 0
+            if idx < end {
+                let c = line[idx]
+                if c == 0x0A || c == 0x0D {
+                    ch = 0
+                } else {
+                    guard c >= 0x20 && c <= 0x60 else { return nil }  // Illegal char
+                    ch = (c &- 0x20) & 0x3F
+                }
+                idx += 1
+            }
+            left = (left << 6) | UInt32(ch)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8(truncatingIfNeeded: left >> UInt32(bits)))
+                left &= (1 << UInt32(bits)) - 1
+                binLen -= 1
+            }
+        }
+        while idx < end {
+            let c = line[idx]
+            guard c == 0x20 || c == 0x60 || c == 0x0A || c == 0x0D else { return nil }  // Trailing garbage
+            idx += 1
+        }
+        return out
+    }
+
+    /// Decodes one line with Python's workaround for broken encoders (retry on the length the count byte implies).
+    static func decodeUULine(_ line: ArraySlice<UInt8>) -> [UInt8]? {
+        if let d = a2bUU(line) { return d }
+        guard let first = line.first else { return nil }
+        let nbytes = (Int((first &- 32) & 63) * 4 + 5) / 3
+        return a2bUU(line.prefix(nbytes))
+    }
+
+    /// Decodes an `x-uuencode` body as Python's `email.message._decode_uu`; nil where Python falls back to the raw
+    /// body (no `begin` line, a truncated body, undecodable lines).
+    public static func decodeUUBody(_ input: ArraySlice<UInt8>) -> [UInt8]? {
+        var lines = PythonLines(input)
+        // Find "begin <octal mode> ...".
+        var found = false
+        while let line = lines.next() {
+            guard line.starts(with: "begin ".utf8) else { continue }
+            let rest = line.dropFirst(6)
+            let mode = rest.prefix { $0 != 0x20 }
+            if isOctalInt(mode) {
+                found = true
+                break
+            }
+        }
+        guard found else { return nil }
+        var out: [UInt8] = []
+        while let line = lines.next() {
+            if line.isEmpty { return nil }  // Truncated input
+            if stripped(line, " \t\r\n\u{0C}").elementsEqual("end".utf8) { break }
+            guard let d = decodeUULine(line) else { return nil }
+            out.append(contentsOf: d)
+        }
+        return out
+    }
+
+    /// Whether `int(s, base=8)` accepts the bytes (optional sign, underscores between digits, spaces around).
+    static func isOctalInt(_ s: ArraySlice<UInt8>) -> Bool {
+        var t = stripped(s, " \t\r\n\u{0B}\u{0C}")
+        if let f = t.first, f == UInt8(ascii: "+") || f == UInt8(ascii: "-") { t = t.dropFirst() }
+        if t.count >= 2, t.first == UInt8(ascii: "0"), let x = t.dropFirst().first, x | 0x20 == UInt8(ascii: "o") {
+            t = t.dropFirst(2)
+            if t.first == UInt8(ascii: "_") { t = t.dropFirst() }
+        }
+        guard let first = t.first, let last = t.last, first != UInt8(ascii: "_"), last != UInt8(ascii: "_") else {
+            return false
+        }
+        var prevUnderscore = false
+        for b in t {
+            if b == UInt8(ascii: "_") {
+                if prevUnderscore { return false }
+                prevUnderscore = true
+                continue
+            }
+            prevUnderscore = false
+            guard b >= 0x30 && b <= 0x37 else { return false }
+        }
+        return true
+    }
+
+    static func stripped(_ s: ArraySlice<UInt8>, _ set: String) -> ArraySlice<UInt8> {
+        let chars = Set(set.utf8)
+        var t = s
+        while let f = t.first, chars.contains(f) { t = t.dropFirst() }
+        while let l = t.last, chars.contains(l) { t = t.dropLast() }
+        return t
+    }
+}
+
+/// Lines as `bytes.splitlines()` makes them: split on CRLF, CR or LF, without the line endings.
+struct PythonLines: IteratorProtocol {
+    let bytes: ArraySlice<UInt8>
+    var index: Int
+
+    init(_ bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        self.index = bytes.startIndex
+    }
+
+    mutating func next() -> ArraySlice<UInt8>? {
+        let end = bytes.endIndex
+        guard index < end else { return nil }
+        var j = index
+        while j < end && bytes[j] != 0x0A && bytes[j] != 0x0D { j += 1 }
+        let line = bytes[index..<j]
+        if j < end {
+            index = bytes[j] == 0x0D && j + 1 < end && bytes[j + 1] == 0x0A ? j + 2 : j + 1
+        } else {
+            index = end
+        }
+        return line
+    }
+}
