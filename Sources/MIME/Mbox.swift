@@ -39,6 +39,7 @@ public struct MboxSplitter: Sendable {
     public static let maxEnvelopeBytes = 4096
     /// The longest run of `>` considered for unquoting.
     static let maxQuoteRun = 1024
+    static let fromLine: [UInt8] = Array("From ".utf8)
 
     private var state = State.head
     private var head: [UInt8] = []
@@ -66,6 +67,10 @@ public struct MboxSplitter: Sendable {
                 switch state {
                 case .head:
                     let b = p[i]
+                    if head.isEmpty && b != 0x46 && b != 0x3E {
+                        state = .body  // cannot be "From " or ">From ": copy the line as it is
+                        continue
+                    }
                     i += 1
                     offset += 1
                     head.append(b)
@@ -78,7 +83,14 @@ public struct MboxSplitter: Sendable {
                     }
                     decideHead(&out)
                 case .body, .envelope:
-                    let nl = ByteScan.find(0x0A, in: p, from: i, to: n)
+                    var nl = ByteScan.find(0x0A, in: p, from: i, to: n)
+                    if state == .body {
+                        // Take whole runs of lines that cannot start a message or need unquoting.
+                        while nl + 1 < n && p[nl + 1] != 0x46 && p[nl + 1] != 0x3E {
+                            line += 1
+                            nl = ByteScan.find(0x0A, in: p, from: nl + 1, to: n)
+                        }
+                    }
                     let end = nl < n ? nl + 1 : n
                     let run = UnsafeBufferPointer(rebasing: p[i..<end])
                     if state == .body {
@@ -115,7 +127,7 @@ public struct MboxSplitter: Sendable {
 
     /// Decides what the line head is once it can no longer become `From ` or `>...>From `.
     private mutating func decideHead(_ out: inout [MboxMessage]) {
-        let from: [UInt8] = Array("From ".utf8)
+        let from = MboxSplitter.fromLine
         var q = 0
         while q < head.count && head[q] == 0x3E { q += 1 }
         let rest = head.count - q

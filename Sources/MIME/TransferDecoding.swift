@@ -19,26 +19,6 @@ public enum TransferDecoding {
         return t
     }()
 
-    /// The state of Python's non-strict `binascii.a2b_base64` after some input.
-    private struct A2B {
-        var out: [UInt8]
-        var quadPos = 0
-        var leftChar: UInt32 = 0
-        var pads = 0
-        var done = false
-
-        /// Feeds one `=`.
-        @inline(__always)
-        mutating func pad() {
-            guard !done, quadPos >= 2 else { return }
-            pads += 1
-            if quadPos + pads >= 4 { done = true }
-        }
-
-        /// Whether decoding succeeded (stopped at padding, or ended on a quad boundary).
-        var succeeded: Bool { done || quadPos == 0 }
-    }
-
     /// Decodes a base64 body as Python's email package does (`email._encoded_words.decode_b` over the body with
     /// its line breaks removed): strict when the text is canonical (padding added if missing), otherwise
     /// skipping non-alphabet characters and stopping at the first complete padding, and as a last resort keeping
@@ -47,66 +27,81 @@ public enum TransferDecoding {
         input.withUnsafeBufferPointer { decodeBase64($0) }
     }
 
+    /// One pass of Python's non-strict `binascii.a2b_base64`, also collecting what the strict check needs.
     static func decodeBase64(_ p: UnsafeBufferPointer<UInt8>) -> Result {
         let n = p.count
-        var st = A2B(out: [])
-        st.out.reserveCapacity(n / 4 * 3 + 3)
+        var quadPos = 0
+        var pads = 0
+        var done = false
         var alpha = 0  // alphabet characters
         var eqCount = 0  // '=' characters
         var invalid = false  // characters other than alphabet, '=', CR, LF
         var dataAfterPad = false  // an alphabet character after a '='
-        base64Table.withUnsafeBufferPointer { tbl in
-            var i = 0
-            while i < n {
-                // Fast path: whole quads of alphabet characters.
-                if st.quadPos == 0 && !st.done && eqCount == 0 {
-                    while i + 4 <= n {
-                        let a = tbl[Int(p[i])]
-                        let b = tbl[Int(p[i + 1])]
-                        let c = tbl[Int(p[i + 2])]
-                        let d = tbl[Int(p[i + 3])]
-                        if (a | b | c | d) >= 64 { break }
-                        let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
-                        st.out.append(UInt8(truncatingIfNeeded: v >> 16))
-                        st.out.append(UInt8(truncatingIfNeeded: v >> 8))
-                        st.out.append(UInt8(truncatingIfNeeded: v))
-                        alpha += 4
-                        i += 4
+        var out = [UInt8](unsafeUninitializedCapacity: n / 4 * 3 + 3) { buf, count in
+            var o = 0
+            var leftChar: UInt32 = 0
+            base64Table.withUnsafeBufferPointer { tbl in
+                var i = 0
+                while i < n {
+                    // Fast path: whole quads of alphabet characters.
+                    if quadPos == 0 && eqCount == 0 {
+                        while i + 4 <= n {
+                            let a = tbl[Int(p[i])]
+                            let b = tbl[Int(p[i + 1])]
+                            let c = tbl[Int(p[i + 2])]
+                            let d = tbl[Int(p[i + 3])]
+                            if (a | b | c | d) >= 64 { break }
+                            let v = UInt32(a) << 18 | UInt32(b) << 12 | UInt32(c) << 6 | UInt32(d)
+                            buf[o] = UInt8(truncatingIfNeeded: v >> 16)
+                            buf[o + 1] = UInt8(truncatingIfNeeded: v >> 8)
+                            buf[o + 2] = UInt8(truncatingIfNeeded: v)
+                            o += 3
+                            alpha += 4
+                            i += 4
+                        }
+                        if i >= n { break }
                     }
-                    if i >= n { break }
-                }
-                let ch = p[i]
-                let v = tbl[Int(ch)]
-                i += 1
-                if v < 64 {
-                    alpha += 1
-                    if eqCount > 0 { dataAfterPad = true }
-                    if st.done { continue }
-                    st.pads = 0
-                    switch st.quadPos {
-                    case 0:
-                        st.quadPos = 1
-                        st.leftChar = UInt32(v)
-                    case 1:
-                        st.quadPos = 2
-                        st.out.append(UInt8(truncatingIfNeeded: (st.leftChar << 2) | UInt32(v >> 4)))
-                        st.leftChar = UInt32(v & 0x0F)
-                    case 2:
-                        st.quadPos = 3
-                        st.out.append(UInt8(truncatingIfNeeded: (st.leftChar << 4) | UInt32(v >> 2)))
-                        st.leftChar = UInt32(v & 0x03)
-                    default:
-                        st.quadPos = 0
-                        st.out.append(UInt8(truncatingIfNeeded: (st.leftChar << 6) | UInt32(v)))
-                        st.leftChar = 0
+                    let ch = p[i]
+                    let v = tbl[Int(ch)]
+                    i += 1
+                    if v < 64 {
+                        alpha += 1
+                        if eqCount > 0 { dataAfterPad = true }
+                        if done { continue }
+                        pads = 0
+                        switch quadPos {
+                        case 0:
+                            quadPos = 1
+                            leftChar = UInt32(v)
+                        case 1:
+                            quadPos = 2
+                            buf[o] = UInt8(truncatingIfNeeded: (leftChar << 2) | UInt32(v >> 4))
+                            o += 1
+                            leftChar = UInt32(v & 0x0F)
+                        case 2:
+                            quadPos = 3
+                            buf[o] = UInt8(truncatingIfNeeded: (leftChar << 4) | UInt32(v >> 2))
+                            o += 1
+                            leftChar = UInt32(v & 0x03)
+                        default:
+                            quadPos = 0
+                            buf[o] = UInt8(truncatingIfNeeded: (leftChar << 6) | UInt32(v))
+                            o += 1
+                            leftChar = 0
+                        }
+                    } else if v == 64 {
+                        eqCount += 1
+                        // binascii: a pad only counts from the third character of a quad on.
+                        if !done && quadPos >= 2 {
+                            pads += 1
+                            if quadPos + pads >= 4 { done = true }
+                        }
+                    } else if ch != 0x0D && ch != 0x0A {
+                        invalid = true
                     }
-                } else if v == 64 {
-                    eqCount += 1
-                    st.pad()
-                } else if ch != 0x0D && ch != 0x0A {
-                    invalid = true
                 }
             }
+            count = o
         }
         // Step 1: strict decoding of the text with the missing padding added.
         let length = alpha + eqCount
@@ -117,19 +112,18 @@ public enum TransferDecoding {
             !invalid && !dataAfterPad
             && ((alpha % 4 == 0 && totalEq == 0) || (alpha % 4 == 2 && totalEq == 2) || (alpha % 4 == 3 && totalEq == 1))
         if canonical {
-            return Result(bytes: st.out, defects: padErr != 0 ? [.invalidBase64Padding] : [])
+            return Result(bytes: out, defects: padErr != 0 ? [.invalidBase64Padding] : [])
         }
         // Step 2: lenient decoding of the text as it is.
-        if st.succeeded { return Result(bytes: st.out, defects: [.invalidBase64Characters]) }
+        if done || quadPos == 0 { return Result(bytes: out, defects: [.invalidBase64Characters]) }
         // Step 3: lenient decoding with "==" added.
-        st.pad()
-        st.pad()
-        if st.succeeded { return Result(bytes: st.out, defects: [.invalidBase64Characters, .invalidBase64Padding]) }
+        if quadPos >= 2 && quadPos + pads + 2 >= 4 {
+            return Result(bytes: out, defects: [.invalidBase64Characters, .invalidBase64Padding])
+        }
         // Step 4: undecodable; Python returns the text without its line breaks.
-        var raw: [UInt8] = []
-        raw.reserveCapacity(n)
-        for b in p where b != 0x0D && b != 0x0A { raw.append(b) }
-        return Result(bytes: raw, defects: [.invalidBase64Length])
+        out.removeAll(keepingCapacity: true)
+        for b in p where b != 0x0D && b != 0x0A { out.append(b) }
+        return Result(bytes: out, defects: [.invalidBase64Length])
     }
 
     // MARK: - Quoted-printable
