@@ -278,7 +278,13 @@ struct PartParser {
         let raw = UnsafeBufferPointer(rebasing: p[(f.nameEnd + 1)..<f.valueEnd])
         let ct = MIMEParameterizedValue(parsing: Array(raw)[...])
         node.contentType = ct
-        node.effectiveType = PartParser.effectiveType(ct.value)
+        // Python counts the slashes of everything before the first ';' (comments and junk included).
+        var slashes = 0
+        for b in raw {
+            if b == 0x3B { break }
+            if b == 0x2F { slashes += 1 }
+        }
+        node.effectiveType = slashes == 1 ? PartParser.effectiveType(ct.value) : .textPlain
         node.effectiveType.parameters = Dictionary(ct.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
     }
 

@@ -73,11 +73,36 @@ import Testing
     func matchesPython(_ name: String) throws {
         let dir = try #require(PythonDifferentialTests.resources("python-email"))
         let goldenDir = try #require(PythonDifferentialTests.resources("python-email-golden"))
-        let data = try Data(contentsOf: dir.appendingPathComponent(name + ".txt"))
-        let goldenData = try Data(contentsOf: goldenDir.appendingPathComponent(name + ".json"))
+        let differences = try PythonDifferentialTests.compare(
+            name: name, message: dir.appendingPathComponent(name + ".txt"),
+            golden: goldenDir.appendingPathComponent(name + ".json"), allowed: PythonDifferentialTests.allowed)
+        #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
+    }
+
+    /// Runs the same comparison over a directory of extra messages and goldens (for example mutated messages
+    /// made while developing) when `MIME_DIFF_CORPUS` names a directory holding `corpus/` and `golden/`.
+    @Test func extraCorpusWhenConfigured() throws {
+        guard let root = ProcessInfo.processInfo.environment["MIME_DIFF_CORPUS"] else { return }
+        let base = URL(fileURLWithPath: root)
+        let names = try FileManager.default.contentsOfDirectory(atPath: base.appendingPathComponent("corpus").path)
+            .filter { $0.hasSuffix(".txt") }.map { String($0.dropLast(4)) }.sorted()
+        var all: [String] = []
+        for name in names {
+            all += try PythonDifferentialTests.compare(
+                name: name, message: base.appendingPathComponent("corpus/\(name).txt"),
+                golden: base.appendingPathComponent("golden/\(name).json"), allowed: [:])
+        }
+        let report = base.appendingPathComponent("differences.txt")
+        try all.joined(separator: "\n").write(to: report, atomically: true, encoding: .utf8)
+        print("MIME_DIFF_CORPUS: \(names.count) messages, \(all.count) differences, see \(report.path)")
+    }
+
+    static func compare(name: String, message: URL, golden goldenURL: URL, allowed: [String: String]) throws -> [String] {
+        let data = try Data(contentsOf: message)
+        let goldenData = try Data(contentsOf: goldenURL)
         let golden = try #require(try JSONSerialization.jsonObject(with: goldenData) as? [String: Any])
         let expected = try #require(golden["parts"] as? [[String: Any]])
-
+        guard !data.isEmpty else { return [] }
         let message = try MIMEMessage(parsing: [UInt8](data))
         let parts = message.walk()
         var parentOf: [ObjectIdentifier: Int] = [:]
@@ -88,7 +113,7 @@ import Testing
         func check(_ index: Int, _ field: String, _ ours: String, _ theirs: String) {
             guard ours != theirs else { return }
             let key = "\(name)#\(index).\(field)"
-            if PythonDifferentialTests.allowed[key] == nil {
+            if allowed[key] == nil {
                 differences.append("\(key): ours=\(ours) python=\(theirs)")
             }
         }
@@ -111,13 +136,14 @@ import Testing
             check(i, "epilogue", PythonDifferentialTests.digest(part.epilogue), PythonDifferentialTests.digest(exp["epilogue"]))
             if !part.hasChildren {
                 let body = part.decodedBody()
-                check(i, "payload", PythonDifferentialTests.digest(body.bytes[...]),
-                      "\(S(exp["payload_len"])):\(S(exp["payload_sha256"]))")
+                check(
+                    i, "payload", PythonDifferentialTests.digest(body.bytes[...]),
+                    "\(S(exp["payload_len"])):\(S(exp["payload_sha256"]))")
                 check(
                     i, "payload_defects", PythonDifferentialTests.mapped(body.defects).joined(separator: ","),
                     ((exp["payload_defects"] as? [String]) ?? []).sorted().joined(separator: ","))
             }
         }
-        #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
+        return differences
     }
 }
