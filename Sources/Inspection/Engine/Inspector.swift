@@ -1,0 +1,143 @@
+import ByteCursor
+import Crypto
+
+/// The inspection engine: sniffs each artifact, hands it to its analyzer, recurses into the children, and judges.
+///
+/// ```
+///  bytes ─▶ sniff ─▶ analyzer ─▶ children ─▶ (recurse, budget charged at every step)
+///                        └────▶ facts ─▶ RuleTable ─▶ findings ─▶ Verdict
+/// ```
+public struct Inspector: Sendable {
+    public var limits: BudgetLimits
+    /// Passwords the user supplied (`--password`), tried before the defaults.
+    public var userPasswords: [String]
+
+    public init(limits: BudgetLimits = .default, userPasswords: [String] = []) {
+        self.limits = limits
+        self.userPasswords = userPasswords
+    }
+
+    /// Which analyzer sees which content type: decided here and nowhere else.
+    static let analyzers: [ArtifactType: any Analyzer] = [
+        .mailMessage: MessageAnalyzer(),
+        .zip: ZIPAnalyzer(),
+    ]
+
+    /// Scans bytes as one input.
+    public func scan(_ bytes: ArraySlice<UInt8>, name: String? = nil, input: String = "-") -> ScanResult {
+        scan(ScanJob(bytes: bytes, input: input, name: name))
+    }
+
+    /// Scans one input (a file, or one message of an mbox).
+    public func scan(_ job: ScanJob) -> ScanResult {
+        var run = Run(budget: ScanBudget(limits: limits))
+        let rootContext = InspectionContext(
+            passwordCandidates: PasswordCandidates.fromUser(userPasswords) + PasswordCandidates.defaults)
+        let rootSegment = Sniffer.sniff(job.bytes) == .mailMessage ? "message" : (job.name ?? "input")
+        var root = Artifact(segment: rootSegment, name: job.name, bytes: job.bytes)
+        root.padding = job.padding
+        root.originalSize = job.originalSize
+        root.truncated = job.truncated
+        let node = run.visit(root, parentPath: nil, depth: 0, context: rootContext)
+        let findings = run.findings.sorted {
+            $0.severity != $1.severity ? $0.severity > $1.severity : $0.evidence.path < $1.evidence.path
+        }
+        let verdict = Verdict(findings: findings)
+        return ScanResult(
+            input: job.input, messageIndex: job.messageIndex, messageOffset: job.messageOffset,
+            messageLine: job.messageLine, verdict: verdict.level, score: verdict.score, findings: findings,
+            root: node, durationMilliseconds: Double(run.budget.elapsedMilliseconds),
+            error: job.error?.reason)
+    }
+
+    /// The state of one scan.
+    struct Run {
+        var budget: ScanBudget
+        var findings: [Finding] = []
+
+        mutating func record(_ fact: Fact, at path: String) {
+            findings.append(RuleTable.judge(fact, at: path))
+        }
+
+        mutating func visit(_ artifact: Artifact, parentPath: String?, depth: Int, context: InspectionContext)
+            -> ArtifactNode
+        {
+            let path = parentPath.map { "\($0)/\(artifact.segment)" } ?? artifact.segment
+            let type = Sniffer.sniff(artifact.bytes)
+            var node = ArtifactNode(
+                path: path, name: artifact.name, type: type, declaredType: artifact.declaredType,
+                size: artifact.bytes.count, originalSize: artifact.originalSize,
+                paddingBytes: artifact.padding.isEmpty ? nil : artifact.padding.reduce(0) { $0 + $1.length },
+                truncated: artifact.truncated ? true : nil, hashes: Self.hashes(artifact.bytes),
+                properties: artifact.properties.isEmpty ? nil : artifact.properties, children: [])
+
+            if let limit = budget.admit(depth: depth, size: artifact.bytes.count) {
+                if budget.markReported(limit) || limit == budget.limits.maxDepth {
+                    record(
+                        Fact(.budgetExhausted, "\(limit.name) (\(limit.maximum)) reached; not inspected further"),
+                        at: path)
+                }
+                return node
+            }
+            for fact in NameChecks.facts(name: artifact.name, type: type, artifact: artifact) {
+                record(fact, at: path)
+            }
+            if !artifact.padding.isEmpty {
+                let padded = artifact.padding.reduce(0) { $0 + $1.length }
+                let biggest = artifact.padding.max { $0.length < $1.length }
+                record(
+                    Fact(
+                        .zeroPadding,
+                        "\(Self.megabytes(padded)) of zero padding around \(Self.megabytes(artifact.bytes.count)) "
+                            + "of content (\(artifact.padding.count) run(s))",
+                        offset: biggest?.offset,
+                        detail: "original size \(artifact.originalSize ?? 0) bytes"),
+                    at: path)
+            }
+            if artifact.truncated {
+                record(
+                    Fact(.budgetExhausted, "content cut at \(artifact.bytes.count) bytes; the rest was not inspected"),
+                    at: path)
+            }
+            guard let analyzer = Inspector.analyzers[type] else { return node }
+            let context = artifact.context ?? context
+            let output = analyzer.analyze(artifact, context: context, budget: &budget)
+            for fact in output.facts { record(fact, at: path) }
+            if !output.properties.isEmpty {
+                node.properties = (node.properties ?? [:]).merging(output.properties) { _, new in new }
+            }
+            let childContext = output.childContext ?? context
+            for child in output.children {
+                node.children.append(visit(child, parentPath: path, depth: depth + 1, context: childContext))
+            }
+            return node
+        }
+
+        static func hashes(_ bytes: ArraySlice<UInt8>) -> Hashes {
+            bytes.withUnsafeBytes { raw in
+                Hashes(
+                    md5: hex(Insecure.MD5.hash(data: raw)), sha1: hex(Insecure.SHA1.hash(data: raw)),
+                    sha256: hex(SHA256.hash(data: raw)))
+            }
+        }
+
+        static func hex(_ digest: some Digest) -> String {
+            let digits: [UInt8] = Array("0123456789abcdef".utf8)
+            var out = [UInt8]()
+            out.reserveCapacity(64)
+            digest.withUnsafeBytes { raw in
+                for b in raw {
+                    out.append(digits[Int(b >> 4)])
+                    out.append(digits[Int(b & 0x0F)])
+                }
+            }
+            return String(decoding: out, as: UTF8.self)
+        }
+
+        static func megabytes(_ n: Int) -> String {
+            if n >= 1 << 20 { return "\((Double(n) / 1_048_576 * 10).rounded() / 10) MB" }
+            if n >= 1 << 10 { return "\((Double(n) / 1024 * 10).rounded() / 10) KB" }
+            return "\(n) bytes"
+        }
+    }
+}

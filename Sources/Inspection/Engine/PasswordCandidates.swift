@@ -1,0 +1,201 @@
+/// A password to try on an encrypted container, and where it came from.
+public struct PasswordCandidate: Sendable, Hashable, Codable {
+    public var password: String
+    /// Where it was found: `body[1] line 5 after "パスワード"`, `subject`, `default`, `user`.
+    public var source: String
+
+    public init(_ password: String, source: String) {
+        self.password = password
+        self.source = source
+    }
+}
+
+/// Finds archive passwords in the text of the mail that carries the archive.
+///
+/// Emotet's Japanese waves wrote the password in the body (`パスワード：K7xQ2m`, `解凍PW: ...`, `Password is ...`)
+/// or on the line after a marker. For each marker the token right after it (past separators such as `:`, `：`,
+/// `は`, brackets) is taken; when the marker's line has none, the first token of the next non-empty lines is.
+/// Full-width ASCII (`Ｋ７ｘ`) is folded to ASCII. The list is capped and deduplicated.
+public enum PasswordCandidates {
+    /// Most candidates kept per message.
+    public static let maxCandidates = 32
+    /// Longest password tried.
+    public static let maxLength = 64
+
+    /// Passwords analysts and malspam use most, tried last.
+    public static let defaults: [PasswordCandidate] = [
+        "infected", "virus", "malware", "password", "1234", "12345", "123456", "0000", "1111", "abc123", "pass",
+    ].map { PasswordCandidate($0, source: "default") }
+
+    /// Candidates the user gave on the command line.
+    public static func fromUser(_ passwords: [String]) -> [PasswordCandidate] {
+        passwords.map { PasswordCandidate($0, source: "user") }
+    }
+
+    /// Markers, longest first so that `password` wins over `pass`. ASCII markers need a word boundary before them.
+    static let markers: [String] = [
+        "解凍パスワード", "パスワード", "ﾊﾟｽﾜｰﾄﾞ", "暗証番号", "暗号化キー", "解凍キー", "解凍用", "解凍", "暗号", "暗証", "密码", "密碼",
+        "passcode", "password", "passwd", "pass word", "pwd", "p/w", "pass", "pw", "パス",
+    ]
+
+    static let openers: Set<Character> = [
+        ":", "：", "=", "＝", "-", "–", "—", "→", "⇒", "は", "が", "【", "「", "『", "(", "（", "[", "<", "＜", "\"",
+        "'", "“", "‘", "《", "〈", "［", "｛", "{", " ", "\t", "　", "・", "|", "｜",
+    ]
+
+    static let fillerWords: Set<String> = [
+        "is", "are", "the", "for", "of", "to", "below", "follows", "following", "as", "separately", "will", "be",
+        "sent", "in", "another", "email", "mail", "please", "zip", "file", "attached", "protected", "and",
+    ]
+
+    /// Candidates found in `text`; `source` names the text (`body[1]`, `subject`).
+    public static func extract(from text: String, source: String) -> [PasswordCandidate] {
+        var out: [PasswordCandidate] = []
+        var seen = Set<String>()
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        func add(_ token: String, line: Int, marker: String) {
+            guard out.count < maxCandidates, token.utf8.count >= 3, token.utf8.count <= maxLength,
+                !fillerWords.contains(token.lowercased()), seen.insert(token).inserted
+            else { return }
+            out.append(PasswordCandidate(token, source: "\(source) line \(line) after \"\(marker)\""))
+            // "PW: abc123!" may end a sentence: try the token without the mark as well.
+            if let last = token.last, last == "!" || last == "?" {
+                add(String(token.dropLast()), line: line, marker: marker)
+            }
+        }
+        for (index, rawLine) in lines.enumerated() where out.count < maxCandidates {
+            let line = foldWidth(String(rawLine))
+            let lower = line.lowercased()
+            var searchFrom = lower.startIndex
+            while let (marker, range) = findMarker(in: lower, from: searchFrom) {
+                searchFrom = range.upperBound
+                let rest = line[range.upperBound...]
+                let tokens = asciiTokens(afterOpeners: rest)
+                if let first = tokens.first {
+                    add(first, line: index + 1, marker: marker)
+                } else {
+                    // The password is on one of the next lines.
+                    var looked = 0
+                    var next = index + 1
+                    while next < lines.count, looked < 3 {
+                        let candidateLine = foldWidth(String(lines[next]))
+                        next += 1
+                        if candidateLine.allSatisfy({ $0.isWhitespace }) { continue }
+                        looked += 1
+                        let t = asciiTokens(afterOpeners: Substring(candidateLine))
+                        if let first = t.first {
+                            add(first, line: next, marker: marker)
+                            break
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    /// Candidates from a subject: marker tokens first, then every ASCII token of 4 to 32 characters.
+    public static func extract(fromSubject subject: String) -> [PasswordCandidate] {
+        var out = extract(from: subject, source: "subject")
+        var seen = Set(out.map(\.password))
+        for token in asciiTokens(in: foldWidth(subject)) where token.count >= 4 && token.count <= 32 {
+            if out.count >= maxCandidates { break }
+            if seen.insert(token).inserted { out.append(PasswordCandidate(token, source: "subject token")) }
+        }
+        return out
+    }
+
+    /// Merges candidate lists in priority order, dropping repeats and capping the total.
+    public static func merge(_ lists: [PasswordCandidate]...) -> [PasswordCandidate] {
+        var seen = Set<String>()
+        var out: [PasswordCandidate] = []
+        for list in lists {
+            for c in list where seen.insert(c.password).inserted {
+                out.append(c)
+            }
+        }
+        return out
+    }
+
+    // MARK: - Helpers
+
+    static func findMarker(in lower: String, from start: String.Index) -> (String, Range<String.Index>)? {
+        var best: (String, Range<String.Index>)?
+        for marker in markers {
+            var from = start
+            while let r = lower.range(of: marker, range: from..<lower.endIndex) {
+                from = r.upperBound
+                let isASCII = marker.unicodeScalars.allSatisfy(\.isASCII)
+                if isASCII {
+                    if r.lowerBound > lower.startIndex {
+                        let before = lower[lower.index(before: r.lowerBound)]
+                        if before.isASCII && (before.isLetter || before.isNumber) { continue }
+                    }
+                    if r.upperBound < lower.endIndex {
+                        let after = lower[r.upperBound]
+                        if after.isASCII && after.isLetter { continue }
+                    }
+                }
+                if let b = best?.1, b.lowerBound < r.lowerBound || (b.lowerBound == r.lowerBound && b.upperBound >= r.upperBound) {
+                    // keep the earlier (or longer) match
+                } else {
+                    best = (marker, r)
+                }
+                break
+            }
+        }
+        return best
+    }
+
+    /// ASCII tokens of `text` after skipping opening separators and Japanese connectives (`は`, `：`).
+    static func asciiTokens(afterOpeners text: Substring) -> [String] {
+        var s = text
+        while let c = s.first, openers.contains(c) || (!c.isASCII && !c.isLetter && !c.isNumber) {
+            s = s.dropFirst()
+        }
+        // Skip Japanese words between the marker and the token ("パスワードは以下です：abc" keeps "abc").
+        let tokens = asciiTokens(in: String(s))
+        return tokens.filter { !fillerWords.contains($0.lowercased()) }
+    }
+
+    static let closers: Set<Character> = [
+        "」", "』", "】", ")", "）", "]", ">", "＞", "。", "、", ",", "\"", "'", "”", "’", "》", "〉", "］", "｝", "}",
+    ]
+
+    /// Runs of printable ASCII without spaces, cut at closing brackets and trailing sentence punctuation.
+    static func asciiTokens(in text: String) -> [String] {
+        var tokens: [String] = []
+        var current = ""
+        func flush() {
+            var t = Substring(current)
+            while let l = t.last, l == "." || l == ";" || l == ":" { t = t.dropLast() }
+            while let f = t.first, f == ":" || f == "=" { t = t.dropFirst() }
+            if !t.isEmpty { tokens.append(String(t)) }
+            current = ""
+        }
+        for c in text {
+            if c.isASCII, let a = c.asciiValue, a > 0x20, a < 0x7F, !closers.contains(c) {
+                current.append(c)
+            } else {
+                flush()
+            }
+        }
+        flush()
+        return tokens
+    }
+
+    /// Folds full-width ASCII (U+FF01–U+FF5E) and the ideographic space to ASCII.
+    static func foldWidth(_ s: String) -> String {
+        var scalars = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            if u.value >= 0xFF01 && u.value <= 0xFF5E, let a = Unicode.Scalar(u.value - 0xFEE0) {
+                scalars.append(a)
+            } else if u.value == 0x3000 {
+                scalars.append(" ")
+            } else {
+                scalars.append(u)
+            }
+        }
+        return String(scalars)
+    }
+}

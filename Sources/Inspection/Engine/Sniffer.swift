@@ -1,0 +1,153 @@
+/// A content type decided by the bytes, never by the name.
+public struct ArtifactType: Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public var description: String { rawValue }
+
+    public init(from decoder: any Decoder) throws { rawValue = try decoder.singleValueContainer().decode(String.self) }
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.singleValueContainer()
+        try c.encode(rawValue)
+    }
+
+    public static let mailMessage: ArtifactType = "message/rfc822"
+    public static let mbox: ArtifactType = "application/mbox"
+    public static let zip: ArtifactType = "application/zip"
+    public static let ooxml: ArtifactType = "application/vnd.openxmlformats"
+    public static let ole2: ArtifactType = "application/x-ole-storage"
+    public static let pe: ArtifactType = "application/vnd.microsoft.portable-executable"
+    public static let elf: ArtifactType = "application/x-elf"
+    public static let pdf: ArtifactType = "application/pdf"
+    public static let rtf: ArtifactType = "text/rtf"
+    public static let lnk: ArtifactType = "application/x-ms-shortcut"
+    public static let oneNote: ArtifactType = "application/onenote"
+    public static let iso9660: ArtifactType = "application/x-iso9660-image"
+    public static let gzip: ArtifactType = "application/gzip"
+    public static let rar: ArtifactType = "application/vnd.rar"
+    public static let sevenZip: ArtifactType = "application/x-7z-compressed"
+    public static let cab: ArtifactType = "application/vnd.ms-cab-compressed"
+    public static let ace: ArtifactType = "application/x-ace-compressed"
+    public static let html: ArtifactType = "text/html"
+    public static let xml: ArtifactType = "application/xml"
+    public static let png: ArtifactType = "image/png"
+    public static let jpeg: ArtifactType = "image/jpeg"
+    public static let gif: ArtifactType = "image/gif"
+    public static let text: ArtifactType = "text/plain"
+    public static let empty: ArtifactType = "application/x-empty"
+    public static let unknown: ArtifactType = "application/octet-stream"
+
+    /// Types that run code when a user opens them on Windows.
+    public var isRunnable: Bool {
+        self == .pe || self == .lnk
+    }
+}
+
+/// Decides an artifact's type from its first bytes (and, for ZIP and ISO, a few known offsets).
+public enum Sniffer {
+    /// The content type of `bytes`.
+    public static func sniff(_ bytes: ArraySlice<UInt8>) -> ArtifactType {
+        if bytes.isEmpty { return .empty }
+        let head = Array(bytes.prefix(16))
+        func starts(_ magic: [UInt8]) -> Bool { head.count >= magic.count && Array(head[0..<magic.count]) == magic }
+
+        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) || starts([0x50, 0x4B, 0x07, 0x08]) {
+            return .zip
+        }
+        if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .ole2 }
+        if starts([0x4D, 0x5A]) { return isPE(bytes) ? .pe : .unknown }
+        if starts([0x7F, 0x45, 0x4C, 0x46]) { return .elf }
+        if starts(Array("%PDF-".utf8)) { return .pdf }
+        if starts(Array("{\\rt".utf8)) { return .rtf }
+        if starts([0x4C, 0x00, 0x00, 0x00, 0x01, 0x14, 0x02, 0x00]) { return .lnk }
+        if starts([0xE4, 0x52, 0x5C, 0x7B, 0x8C, 0xD8, 0xA7, 0x4D, 0xAE, 0xB1, 0x53, 0x78, 0xD0, 0x29, 0x96, 0xD3]) {
+            return .oneNote
+        }
+        if starts([0x1F, 0x8B]) { return .gzip }
+        if starts(Array("Rar!\u{1A}\u{07}".utf8)) { return .rar }
+        if starts([0x37, 0x7A, 0xBC, 0xAF, 0x27, 0x1C]) { return .sevenZip }
+        if starts(Array("MSCF".utf8)) { return .cab }
+        if starts([0x89, 0x50, 0x4E, 0x47]) { return .png }
+        if starts([0xFF, 0xD8, 0xFF]) { return .jpeg }
+        if starts(Array("GIF8".utf8)) { return .gif }
+        if hasMagic(bytes, at: 7, Array("**ACE**".utf8)) { return .ace }
+        if hasMagic(bytes, at: 0x8001, Array("CD001".utf8)) { return .iso9660 }
+        if looksLikeMbox(bytes) { return .mbox }
+        if looksLikeMail(bytes) { return .mailMessage }
+        return sniffText(bytes)
+    }
+
+    static func hasMagic(_ bytes: ArraySlice<UInt8>, at offset: Int, _ magic: [UInt8]) -> Bool {
+        guard bytes.count >= offset + magic.count else { return false }
+        let start = bytes.startIndex + offset
+        return bytes[start..<(start + magic.count)].elementsEqual(magic)
+    }
+
+    static func isPE(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard bytes.count >= 0x40 else { return false }
+        let b = bytes.startIndex
+        let peOffset = Int(bytes[b + 0x3C]) | Int(bytes[b + 0x3D]) << 8 | Int(bytes[b + 0x3E]) << 16
+            | Int(bytes[b + 0x3F]) << 24
+        return hasMagic(bytes, at: peOffset, [0x50, 0x45, 0, 0])
+    }
+
+    static func looksLikeMbox(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard hasMagic(bytes, at: 0, Array("From ".utf8)) else { return false }
+        // "From sender date" then a newline and a header line.
+        guard let nl = bytes.prefix(1024).firstIndex(of: 0x0A) else { return false }
+        return looksLikeMail(bytes[(nl + 1)...])
+    }
+
+    /// A header block: the first non-empty lines are `Name: value` with a known mail header among them.
+    static func looksLikeMail(_ bytes: ArraySlice<UInt8>) -> Bool {
+        let window = bytes.prefix(4096)
+        var lineStart = window.startIndex
+        var headerLines = 0
+        var known = false
+        var i = window.startIndex
+        while i < window.endIndex, headerLines < 40 {
+            if window[i] == 0x0A {
+                let line = window[lineStart..<i]
+                let trimmed = line.last == 0x0D ? line.dropLast() : line
+                if trimmed.isEmpty { break }
+                if trimmed.first == 0x20 || trimmed.first == 0x09 {
+                    // folded continuation
+                } else if let colon = trimmed.firstIndex(of: 0x3A), colon > trimmed.startIndex,
+                    trimmed[trimmed.startIndex..<colon].allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+                {
+                    headerLines += 1
+                    let name = String(decoding: trimmed[trimmed.startIndex..<colon], as: UTF8.self).lowercased()
+                    if mailHeaderNames.contains(name) { known = true }
+                } else {
+                    return false
+                }
+                lineStart = i + 1
+            }
+            i += 1
+        }
+        return known && headerLines >= 2
+    }
+
+    static let mailHeaderNames: Set<String> = [
+        "received", "return-path", "from", "to", "subject", "date", "message-id", "mime-version", "content-type",
+        "delivered-to", "reply-to", "x-mailer", "cc", "sender", "dkim-signature", "authentication-results",
+    ]
+
+    static func sniffText(_ bytes: ArraySlice<UInt8>) -> ArtifactType {
+        let window = bytes.prefix(2048)
+        var controls = 0
+        for b in window where b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x1B && b != 0x0C {
+            controls += 1
+        }
+        guard controls * 20 < window.count else { return .unknown }
+        let lower = String(decoding: window.prefix(1024), as: UTF8.self).lowercased()
+        let trimmed = lower.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
+        if trimmed.hasPrefix("<!doctype html") || trimmed.hasPrefix("<html") || lower.contains("<html")
+            || lower.contains("<script") || lower.contains("<body")
+        {
+            return .html
+        }
+        if trimmed.hasPrefix("<?xml") { return .xml }
+        return .text
+    }
+}

@@ -1,0 +1,167 @@
+/// The stable identifier of a detection rule.
+public struct RuleID: Hashable, Sendable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
+    public let rawValue: String
+    public init(_ rawValue: String) { self.rawValue = rawValue }
+    public init(stringLiteral value: String) { self.rawValue = value }
+    public var description: String { rawValue }
+}
+
+/// One row of the rule table: how a fact is weighed and explained.
+public struct Rule: Sendable {
+    public var id: RuleID
+    public var severity: Severity
+    /// Points towards the verdict; see ``Verdict`` for the thresholds.
+    public var score: Double
+    /// Group, as in rspamd: the scores of one group are capped at the group's maximum.
+    public var group: String
+    /// One line for people: what this rule means.
+    public var title: String
+    /// Why the weight is what it is.
+    public var rationale: String
+}
+
+/// Every rule Emoguard knows, in one readable table.
+///
+/// Analyzers report ``Fact``s by rule ID; this table alone decides severity and score. Scores add up per message
+/// (each group capped at ``groupCaps``); the verdict thresholds are in ``Verdict``. A rule at `critical` makes the
+/// verdict malicious on its own.
+public enum RuleTable {
+    public static let rules: [Rule] = [
+        // MARK: Attachments and names
+        Rule(
+            id: .dangerousExtension, severity: .high, score: 6, group: "attachment",
+            title: "File type that runs code when opened",
+            rationale: "exe, scr, js, vbs, wsf, hta, lnk, one, iso, ... have no business in ordinary mail; "
+                + "each Emotet wave after the macro block used one of them."),
+        Rule(
+            id: .doubleExtension, severity: .high, score: 6, group: "attachment",
+            title: "Double extension hides the real file type",
+            rationale: "請求書.pdf.exe shows as a PDF where extensions are hidden; no legitimate sender does this."),
+        Rule(
+            id: .typeMismatch, severity: .medium, score: 4, group: "attachment",
+            title: "File name and content disagree",
+            rationale: "A name that claims one type over content of another is how lures pass extension filters."),
+        Rule(
+            id: .executableContent, severity: .high, score: 7, group: "attachment",
+            title: "Windows executable inside the mail",
+            rationale: "A PE file (EXE or DLL) in mail or in an archive in mail is almost never legitimate."),
+        Rule(
+            id: .executableInEncryptedArchive, severity: .critical, score: 10, group: "combination",
+            title: "Script or executable inside a password-protected archive",
+            rationale: "The password keeps gateways out; a runnable payload behind it is the malspam pattern itself."),
+
+        // MARK: Archives
+        Rule(
+            id: .zipEncrypted, severity: .low, score: 1, group: "archive",
+            title: "Password-protected archive",
+            rationale: "Common in Japanese business mail (PPAP), so weak on its own; it matters with what is inside."),
+        Rule(
+            id: .zipOpenedWithPassword, severity: .info, score: 0, group: "archive",
+            title: "Password-protected archive opened with a password found in the mail",
+            rationale: "Information: says which candidate opened the archive, so the contents were inspected."),
+        Rule(
+            id: .zipEncryptedUnopened, severity: .medium, score: 4, group: "archive",
+            title: "Encrypted archive could not be opened",
+            rationale: "Its contents are uninspected; Emotet relied on exactly this. Not malicious by itself."),
+        Rule(
+            id: .zipHeaderMismatch, severity: .high, score: 5, group: "archive",
+            title: "Local and central ZIP headers disagree",
+            rationale: "Forged archives show one file to scanners and extract another."),
+        Rule(
+            id: .zipHiddenEntry, severity: .high, score: 5, group: "archive",
+            title: "ZIP entry hidden from the central directory",
+            rationale: "Data that listing tools do not show but some extractors do."),
+        Rule(
+            id: .zipBomb, severity: .high, score: 6, group: "archive",
+            title: "Decompression bomb",
+            rationale: "Overlapping entries or absurd ratios exist only to exhaust scanners."),
+        Rule(
+            id: .zipMalformed, severity: .low, score: 1, group: "archive",
+            title: "Malformed or truncated archive",
+            rationale: "Damaged archives happen, but they also evade scanners; weighed lightly."),
+        Rule(
+            id: .zipPathTraversal, severity: .medium, score: 3, group: "archive",
+            title: "Archive entry name escapes the extraction folder",
+            rationale: "../ or absolute names write outside the target folder on extraction."),
+        Rule(
+            id: .zipUnsupported, severity: .low, score: 1, group: "archive",
+            title: "Archive entry uses an unsupported method",
+            rationale: "The entry was not inspected."),
+
+        // MARK: Padding
+        Rule(
+            id: .zeroPadding, severity: .high, score: 6, group: "padding",
+            title: "File inflated with zero padding",
+            rationale: "Emotet (March 2023) padded documents and DLLs to 500+ MB so that scanners skip them."),
+
+        // MARK: Mail structure
+        Rule(
+            id: .mimeDefect, severity: .info, score: 0, group: "mime",
+            title: "Malformed MIME structure",
+            rationale: "Reported like Python's email defects; common in ordinary mail, so not scored."),
+        Rule(
+            id: .mimeUnknownCharset, severity: .info, score: 0, group: "mime",
+            title: "Unknown character set",
+            rationale: "Text was decoded as best it could be; the rules saw an approximation."),
+        Rule(
+            id: .mimeInvalidText, severity: .info, score: 0, group: "mime",
+            title: "Invalid byte sequence in text",
+            rationale: "Broken encodings are frequent in real mail."),
+
+        // MARK: The engine
+        Rule(
+            id: .budgetExhausted, severity: .medium, score: 3, group: "engine",
+            title: "Scan budget exhausted: part of the content was not inspected",
+            rationale: "Depth, count, size or time limits stopped the scan; deliberately nested content is a warning."),
+        Rule(
+            id: .parseError, severity: .low, score: 1, group: "engine",
+            title: "Content could not be parsed",
+            rationale: "The artifact claims a format but is damaged; it was inspected as far as possible."),
+    ]
+
+    /// Per-group score caps, as rspamd's group `max_score`: many weak signals of one kind do not add up forever.
+    public static let groupCaps: [String: Double] = [
+        "mime": 2, "archive": 8, "engine": 4, "padding": 8, "attachment": 12,
+    ]
+
+    private static let byID: [RuleID: Rule] = Dictionary(rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+
+    /// The rule for `id`; an unknown ID (a programming error) is weighed as an unscored info finding.
+    public static func rule(_ id: RuleID) -> Rule {
+        byID[id]
+            ?? Rule(id: id, severity: .info, score: 0, group: "unknown", title: id.rawValue, rationale: "unlisted rule")
+    }
+
+    /// Turns a fact into a finding at `path`.
+    public static func judge(_ fact: Fact, at path: String) -> Finding {
+        let rule = rule(fact.rule)
+        var evidence = fact.evidence
+        if evidence.path.isEmpty { evidence.path = path }
+        return Finding(
+            id: rule.id.rawValue, severity: rule.severity, score: rule.score, title: rule.title, message: fact.message,
+            evidence: evidence)
+    }
+}
+
+extension RuleID {
+    public static let dangerousExtension: RuleID = "attachment.dangerous-extension"
+    public static let doubleExtension: RuleID = "attachment.double-extension"
+    public static let typeMismatch: RuleID = "attachment.type-mismatch"
+    public static let executableContent: RuleID = "content.executable"
+    public static let executableInEncryptedArchive: RuleID = "combination.runnable-in-encrypted-archive"
+    public static let zipEncrypted: RuleID = "zip.encrypted"
+    public static let zipOpenedWithPassword: RuleID = "zip.opened-with-password"
+    public static let zipEncryptedUnopened: RuleID = "zip.encrypted-unopened"
+    public static let zipHeaderMismatch: RuleID = "zip.header-mismatch"
+    public static let zipHiddenEntry: RuleID = "zip.hidden-entry"
+    public static let zipBomb: RuleID = "zip.bomb"
+    public static let zipMalformed: RuleID = "zip.malformed"
+    public static let zipPathTraversal: RuleID = "zip.path-traversal"
+    public static let zipUnsupported: RuleID = "zip.unsupported-method"
+    public static let zeroPadding: RuleID = "content.zero-padding"
+    public static let mimeDefect: RuleID = "mime.defect"
+    public static let mimeUnknownCharset: RuleID = "mime.unknown-charset"
+    public static let mimeInvalidText: RuleID = "mime.invalid-text"
+    public static let budgetExhausted: RuleID = "engine.budget-exhausted"
+    public static let parseError: RuleID = "engine.parse-error"
+}
