@@ -57,9 +57,11 @@ public enum EncodedWords {
                 if k < upTo { segments.append(.whitespace(bytes[k..<upTo])) }
             }
         }
+        var cache = ScanCache()
         while i < end {
             if bytes[i] == UInt8(ascii: "="), i + 1 < end, bytes[i + 1] == UInt8(ascii: "?"),
-                let (word, next) = parseWord(bytes, at: i, offset: offset - bytes.startIndex, defects: &defects)
+                let (word, next) = parseWord(
+                    bytes, at: i, offset: offset - bytes.startIndex, cache: &cache, defects: &defects)
             {
                 flushText(i)
                 segments.append(word)
@@ -121,9 +123,16 @@ public enum EncodedWords {
         return ca == cb
     }
 
+    /// The next `?=` and the next whitespace at or after a position, remembered so that many `=?` starts without
+    /// an end cost linear time, not quadratic.
+    private struct ScanCache {
+        var terminator = -1
+        var whitespace = -1
+    }
+
     /// Parses one encoded word at `i` (which holds `=?`); nil when it is not one.
     private static func parseWord(
-        _ b: ArraySlice<UInt8>, at i: Int, offset: Int, defects: inout [MIMEDefect]
+        _ b: ArraySlice<UInt8>, at i: Int, offset: Int, cache: inout ScanCache, defects: inout [MIMEDefect]
     ) -> (Segment, Int)? {
         let end = b.endIndex
         var j = i + 2
@@ -143,13 +152,18 @@ public enum EncodedWords {
         j += 2
         let textStart = j
         // The text runs to the next "?=" (no whitespace inside a word).
-        while j + 1 < end {
-            let c = b[j]
-            if c == UInt8(ascii: "?") && b[j + 1] == UInt8(ascii: "=") { break }
-            if c == 0x20 || c == 0x09 { return nil }
-            j += 1
+        if cache.terminator < textStart {
+            var k = textStart
+            while k + 1 < end && !(b[k] == UInt8(ascii: "?") && b[k + 1] == UInt8(ascii: "=")) { k += 1 }
+            cache.terminator = k + 1 < end ? k : end
         }
-        guard j + 1 < end else { return nil }
+        if cache.whitespace < textStart {
+            var k = textStart
+            while k < end && b[k] != 0x20 && b[k] != 0x09 { k += 1 }
+            cache.whitespace = k
+        }
+        j = cache.terminator
+        guard j + 1 < end, cache.whitespace > j else { return nil }
         let text = b[textStart..<j]
         let decoded: [UInt8]
         if enc == UInt8(ascii: "b") {
@@ -188,7 +202,9 @@ public enum EncodedWords {
             }
             return String(decoding: t, as: UTF8.self)
         }
-        defects.append(MIMEDefect(.nonASCIIHeader, offset: offset))
+        if !defects.contains(where: { $0.code == .nonASCIIHeader }) {
+            defects.append(MIMEDefect(.nonASCIIHeader, offset: offset))
+        }
         return Charsets.decodeGuessing(t).text.text
     }
 }

@@ -107,6 +107,7 @@ public struct MIMEParameterizedValue: Sendable {
             var order: Int
             var plain: [UInt8]?
             var sections: [(num: Int, encoded: Bool, bytes: [UInt8])] = []
+            var seen: Set<Int> = []
         }
         var pending: [String: Pending] = [:]
         var order = 0
@@ -137,7 +138,7 @@ public struct MIMEParameterizedValue: Sendable {
             var entry = pending[name] ?? Pending(order: order)
             if pending[name] == nil { order += 1 }
             if let s = section {
-                if !entry.sections.contains(where: { $0.num == s }) {
+                if entry.seen.insert(s).inserted {
                     entry.sections.append((s, encoded, Array(v)))
                 }
             } else if entry.plain == nil {

@@ -281,8 +281,8 @@ public enum TransferDecoding {
         return true
     }
 
-    static func stripped(_ s: ArraySlice<UInt8>, _ set: String) -> ArraySlice<UInt8> {
-        let chars = Set(set.utf8)
+    static func stripped(_ s: ArraySlice<UInt8>, _ set: StaticString) -> ArraySlice<UInt8> {
+        let chars = UnsafeBufferPointer(start: set.utf8Start, count: set.utf8CodeUnitCount)
         var t = s
         while let f = t.first, chars.contains(f) { t = t.dropFirst() }
         while let l = t.last, chars.contains(l) { t = t.dropLast() }

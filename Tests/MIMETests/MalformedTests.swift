@@ -108,6 +108,21 @@ import Testing
         #expect(many.root.text == "body")
     }
 
+    @Test func adversarialHeaderValuesStayLinear() throws {
+        let clock = ContinuousClock()
+        let start = clock.now
+        // Many "=?" starts without a "?=" end, RFC 2231 sections, parameters and comments.
+        let words = String(repeating: "=?a?q?a", count: 50_000)
+        let sections = (0..<20_000).map { "; filename*\($0 % 9000)*=%41" }.joined()
+        let comments = String(repeating: "(", count: 100_000)
+        let m = try parse(
+            "Subject: \(words)\nContent-Disposition: attachment\(sections)\nContent-Type: text/plain; a=\(comments)\n\nx")
+        #expect(m.subject?.hasPrefix("=?a?q?a") == true)
+        #expect(m.root.filename?.count == 9000)
+        _ = MailAddress.parseList(words + comments)
+        #expect(clock.now - start < .seconds(20))
+    }
+
     @Test func boundaryLookalikes() throws {
         let m = try parse(
             "Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--bx is not a boundary\n--b  \t\nsecond\n--b--  \n")
