@@ -93,7 +93,7 @@ struct CLI {
     @Test func badUsageIsAnError() throws {
         let out = try CLI.run(["scan"])
         #expect(out.status == 2)
-        #expect(out.stderr.contains("PATH"))
+        #expect(out.stderr.contains("<paths>"))
     }
 
     @Test func jsonReportFollowsTheSchema() throws {

@@ -53,17 +53,24 @@ struct ZIPBuilder {
             crc = data.withUnsafeBufferPointer { CZlib.crc32(0, $0.baseAddress, UInt32($0.count)) }
         }
         for s in segments { size += s.count }
+        add(rawName: name, data: data, method: method, crc: UInt32(crc), uncompressedSize: size)
+    }
+
+    /// Adds an entry whose stored bytes are already made (encrypted, or deliberately wrong).
+    mutating func add(
+        rawName name: [UInt8], data: [UInt8], method: UInt16, flags: UInt16 = 0, crc: UInt32, uncompressedSize: Int,
+        extra: [UInt8] = []
+    ) {
         let offset = archive.count
-        let zip64 = size > 0xFFFF_FFFE || data.count > 0xFFFF_FFFE
-        precondition(!zip64, "the builder writes 32-bit sizes")
-        archive += le32(0x0403_4B50) + le16(20) + le16(0) + le16(method) + le16(0x4A0F) + le16(0x5D63)
-            + le32(UInt32(crc)) + le32(UInt32(data.count)) + le32(UInt32(size)) + le16(UInt16(name.count)) + le16(0)
-            + name
+        precondition(uncompressedSize <= 0xFFFF_FFFE && data.count <= 0xFFFF_FFFE, "the builder writes 32-bit sizes")
+        archive += le32(0x0403_4B50) + le16(20) + le16(flags) + le16(method) + le16(0x4A0F) + le16(0x5D63)
+            + le32(crc) + le32(UInt32(data.count)) + le32(UInt32(uncompressedSize)) + le16(UInt16(name.count))
+            + le16(UInt16(extra.count)) + name + extra
         archive += data
-        central += le32(0x0201_4B50) + le16(0x0314) + le16(20) + le16(0) + le16(method) + le16(0x4A0F)
-            + le16(0x5D63) + le32(UInt32(crc)) + le32(UInt32(data.count)) + le32(UInt32(size))
-            + le16(UInt16(name.count)) + le16(0) + le16(0) + le16(0) + le16(0) + le32(0) + le32(UInt32(offset))
-            + name
+        central += le32(0x0201_4B50) + le16(0x0314) + le16(20) + le16(flags) + le16(method) + le16(0x4A0F)
+            + le16(0x5D63) + le32(crc) + le32(UInt32(data.count)) + le32(UInt32(uncompressedSize))
+            + le16(UInt16(name.count)) + le16(UInt16(extra.count)) + le16(0) + le16(0) + le16(0) + le32(0)
+            + le32(UInt32(offset)) + name + extra
         count += 1
     }
 

@@ -34,7 +34,20 @@ struct MessageAnalyzer: Analyzer {
 
         // Pre-order over the part tree, without descending into message/rfc822 (those are re-inspected as children).
         var stack: [MIMEPart] = [message.root]
-        while let part = stack.popLast() {
+        /// Charges a child's bytes and count to the budget; false (with a finding) when it does not fit.
+        func admit(_ bytes: Int, _ what: String) -> Bool {
+            if !budget.hasRoom(forArtifacts: out.children.count) {
+                out.facts.append(
+                    Fact(.budgetExhausted, "\(budget.limits.maxArtifacts.name) (\(budget.limits.maxArtifacts.maximum)) reached at \(what)"))
+                return false
+            }
+            if let refused = budget.reserve(bytes) {
+                out.facts.append(Fact(.budgetExhausted, "\(refused.name) (\(refused.maximum)) reached at \(what)"))
+                return false
+            }
+            return true
+        }
+        partLoop: while let part = stack.popLast() {
             parts += 1
             defects.append(contentsOf: part.defects)
             if part.isMultipart {
@@ -47,6 +60,7 @@ struct MessageAnalyzer: Analyzer {
                 let decoded = part.decodedBody()
                 defects.append(contentsOf: decoded.defects)
                 let label = part.filename ?? "(message/rfc822)"
+                guard admit(decoded.bytes.count, "attachment[\(attachmentIndex)]") else { break partLoop }
                 out.children.append(
                     Artifact(
                         segment: "attachment[\(attachmentIndex)] \(label)", name: part.filename,
@@ -79,6 +93,7 @@ struct MessageAnalyzer: Analyzer {
                 // Inline uuencoded files in the text are attachments too.
                 for file in UUEncode.extract(from: decoded.bytes[...]) {
                     attachmentIndex += 1
+                    guard admit(file.bytes.count, "attachment[\(attachmentIndex)]") else { break partLoop }
                     out.children.append(
                         Artifact(
                             segment: "attachment[\(attachmentIndex)] \(file.name)", name: file.name,
@@ -86,6 +101,7 @@ struct MessageAnalyzer: Analyzer {
                             properties: ["mime.uuencoded-in": segment, "mime.offset": String(file.offset)]))
                 }
             }
+            guard admit(decoded.bytes.count, segment) else { break partLoop }
             var props = ["mime.line": String(part.startLine)]
             if part.transferEncoding != "7bit" { props["mime.transfer-encoding"] = part.transferEncoding }
             out.children.append(

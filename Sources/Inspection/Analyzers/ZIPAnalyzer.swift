@@ -51,6 +51,14 @@ struct ZIPAnalyzer: Analyzer {
                 out.facts.append(Fact(.budgetExhausted, "time budget spent before entry \(entry.name)"))
                 break
             }
+            if !budget.hasRoom(forArtifacts: out.children.count) {
+                out.facts.append(
+                    Fact(
+                        .budgetExhausted,
+                        "\(budget.limits.maxArtifacts.name) (\(budget.limits.maxArtifacts.maximum)) reached at entry \(entry.name); "
+                            + "\(archive.entries.count - entry.index) entries not inspected"))
+                break
+            }
             var limits = ZIPLimits.default
             limits.maxInflatedBytesPerEntry.maximum = min(
                 limits.maxInflatedBytesPerEntry.maximum, budget.inflateAllowance)
@@ -86,6 +94,11 @@ struct ZIPAnalyzer: Analyzer {
                 continue
             }
             budget.chargeInflated(extraction.output.totalBytes)
+            if let refused = budget.reserve(extraction.output.bytes.count) {
+                out.facts.append(
+                    Fact(.budgetExhausted, "\(refused.name) (\(refused.maximum)) reached; entry not inspected", detail: entry.name))
+                continue
+            }
             if extraction.stoppedAtLimit {
                 let byBudget = budget.inflateAllowance == 0
                 out.facts.append(
@@ -95,7 +108,17 @@ struct ZIPAnalyzer: Analyzer {
                             + "(ratio \(Int(extraction.compressionRatio)):1)",
                         detail: entry.name))
             }
-            if !extraction.crcValid && !extraction.stoppedAtLimit {
+            if extraction.output.truncated {
+                let limit =
+                    limits.keepBytesPerEntry < budget.limits.maxArtifactBytes.maximum
+                    ? budget.limits.maxTotalBytes : budget.limits.maxArtifactBytes
+                out.facts.append(
+                    Fact(
+                        .budgetExhausted,
+                        "\(limit.name) (\(limit.maximum)) reached: entry cut at \(extraction.output.bytes.count) bytes",
+                        detail: entry.name))
+            }
+            if !extraction.crcValid && !extraction.stoppedAtLimit && !extraction.output.truncated {
                 out.facts.append(Fact(.zipMalformed, "CRC or authentication mismatch", detail: entry.name))
             }
             var props = [
@@ -107,8 +130,7 @@ struct ZIPAnalyzer: Analyzer {
             out.children.append(
                 Artifact(
                     segment: entry.name, name: entry.name, bytes: extraction.output.bytes[...],
-                    originalSize: padding.isEmpty ? nil : extraction.output.totalBytes, padding: padding,
-                    truncated: extraction.output.truncated, fromEncryptedContainer: entry.encryption != .none,
+                    originalSize: padding.isEmpty ? nil : extraction.output.totalBytes, padding: padding, fromEncryptedContainer: entry.encryption != .none,
                     properties: props))
         }
         if !unopened.isEmpty {

@@ -59,16 +59,28 @@ public struct ScanBudget: Sendable {
     /// Content bytes the next artifact may keep.
     public var keepAllowance: Int { max(0, min(limits.maxArtifactBytes.maximum, limits.maxTotalBytes.maximum - keptBytes)) }
 
-    /// Why the budget refuses another artifact at `depth` of `size` bytes, or nil when it accepts.
-    mutating func admit(depth: Int, size: Int) -> Limit? {
+    /// Why the budget refuses another artifact at `depth`, or nil when it accepts (and counts) it.
+    mutating func admit(depth: Int) -> Limit? {
         if !limits.maxDepth.allows(depth) { return limits.maxDepth }
         if !limits.maxArtifacts.allows(artifacts + 1) { return limits.maxArtifacts }
-        if !limits.maxTotalBytes.allows(keptBytes + size) { return limits.maxTotalBytes }
         if !limits.maxMilliseconds.allows(elapsedMilliseconds) { return limits.maxMilliseconds }
         artifacts += 1
-        keptBytes += size
         return nil
     }
+
+    /// Reserves memory for content an analyzer is about to keep (a decoded part, an extracted entry).
+    ///
+    /// Analyzers charge bytes as they produce children, before the children are visited, so that one archive
+    /// cannot pile up extractions beyond ``BudgetLimits/maxTotalBytes``. Returns the limit that refused, or nil.
+    public mutating func reserve(_ bytes: Int) -> Limit? {
+        if !limits.maxArtifactBytes.allows(bytes) { return limits.maxArtifactBytes }
+        if !limits.maxTotalBytes.allows(keptBytes + bytes) { return limits.maxTotalBytes }
+        keptBytes += bytes
+        return nil
+    }
+
+    /// Whether `pending` more children still fit the artifact count.
+    public func hasRoom(forArtifacts pending: Int) -> Bool { limits.maxArtifacts.allows(artifacts + pending + 1) }
 
     /// Whether the time budget is spent.
     public var isOutOfTime: Bool { !limits.maxMilliseconds.allows(elapsedMilliseconds) }

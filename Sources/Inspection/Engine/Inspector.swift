@@ -38,7 +38,12 @@ public struct Inspector: Sendable {
         root.padding = job.padding
         root.originalSize = job.originalSize
         root.truncated = job.truncated
-        let node = run.visit(root, parentPath: nil, depth: 0, context: rootContext)
+        _ = run.budget.reserve(job.bytes.count)
+        let node =
+            run.visit(root, parentPath: nil, depth: 0, context: rootContext)
+            ?? ArtifactNode(
+                path: rootSegment, name: job.name, type: Sniffer.sniff(job.bytes), size: job.bytes.count,
+                hashes: Run.hashes(job.bytes), children: [])
         let findings = run.findings.sorted {
             $0.severity != $1.severity ? $0.severity > $1.severity : $0.evidence.path < $1.evidence.path
         }
@@ -59,10 +64,19 @@ public struct Inspector: Sendable {
             findings.append(RuleTable.judge(fact, at: path))
         }
 
+        /// Inspects `artifact` and its children; nil when the budget refused it (a finding says so).
         mutating func visit(_ artifact: Artifact, parentPath: String?, depth: Int, context: InspectionContext)
-            -> ArtifactNode
+            -> ArtifactNode?
         {
             let path = parentPath.map { "\($0)/\(artifact.segment)" } ?? artifact.segment
+            if let limit = budget.admit(depth: depth) {
+                if budget.markReported(limit) || limit == budget.limits.maxDepth {
+                    record(
+                        Fact(.budgetExhausted, "\(limit.name) (\(limit.maximum)) reached; not inspected further"),
+                        at: path)
+                }
+                return nil
+            }
             let type = Sniffer.sniff(artifact.bytes)
             var node = ArtifactNode(
                 path: path, name: artifact.name, type: type, declaredType: artifact.declaredType,
@@ -71,14 +85,6 @@ public struct Inspector: Sendable {
                 truncated: artifact.truncated ? true : nil, hashes: Self.hashes(artifact.bytes),
                 properties: artifact.properties.isEmpty ? nil : artifact.properties, children: [])
 
-            if let limit = budget.admit(depth: depth, size: artifact.bytes.count) {
-                if budget.markReported(limit) || limit == budget.limits.maxDepth {
-                    record(
-                        Fact(.budgetExhausted, "\(limit.name) (\(limit.maximum)) reached; not inspected further"),
-                        at: path)
-                }
-                return node
-            }
             for fact in NameChecks.facts(name: artifact.name, type: type, artifact: artifact) {
                 record(fact, at: path)
             }
@@ -94,9 +100,10 @@ public struct Inspector: Sendable {
                         detail: "original size \(artifact.originalSize ?? 0) bytes"),
                     at: path)
             }
-            if artifact.truncated {
+            // Analyzers name the limit that cut a child; the root is cut while reading the input.
+            if artifact.truncated && depth == 0 {
                 record(
-                    Fact(.budgetExhausted, "content cut at \(artifact.bytes.count) bytes; the rest was not inspected"),
+                    Fact(.budgetExhausted, "input cut at \(artifact.bytes.count) bytes (budget.maxArtifactBytes); the rest was not inspected"),
                     at: path)
             }
             guard let analyzer = Inspector.analyzers[type] else { return node }
@@ -108,7 +115,9 @@ public struct Inspector: Sendable {
             }
             let childContext = output.childContext ?? context
             for child in output.children {
-                node.children.append(visit(child, parentPath: path, depth: depth + 1, context: childContext))
+                if let c = visit(child, parentPath: path, depth: depth + 1, context: childContext) {
+                    node.children.append(c)
+                }
             }
             return node
         }

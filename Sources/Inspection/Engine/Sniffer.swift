@@ -55,7 +55,7 @@ public enum Sniffer {
             return .zip
         }
         if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) { return .ole2 }
-        if starts([0x4D, 0x5A]) { return isPE(bytes) ? .pe : .unknown }
+        if starts([0x4D, 0x5A]), isPE(bytes) { return .pe }
         if starts([0x7F, 0x45, 0x4C, 0x46]) { return .elf }
         if starts(Array("%PDF-".utf8)) { return .pdf }
         if starts(Array("{\\rt".utf8)) { return .rtf }
@@ -74,13 +74,32 @@ public enum Sniffer {
         if hasMagic(bytes, at: 0x8001, Array("CD001".utf8)) { return .iso9660 }
         if looksLikeMbox(bytes) { return .mbox }
         if looksLikeMail(bytes) { return .mailMessage }
-        return sniffText(bytes)
+        let text = sniffText(bytes)
+        // A binary with a ZIP end record at its end: an archive behind prepended data.
+        if text == .unknown && hasEndOfCentralDirectory(bytes) { return .zip }
+        return text
     }
 
     static func hasMagic(_ bytes: ArraySlice<UInt8>, at offset: Int, _ magic: [UInt8]) -> Bool {
         guard bytes.count >= offset + magic.count else { return false }
         let start = bytes.startIndex + offset
         return bytes[start..<(start + magic.count)].elementsEqual(magic)
+    }
+
+    /// Whether a ZIP end-of-central-directory record sits where one must: within the last 64 KiB + 22 bytes.
+    static func hasEndOfCentralDirectory(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard bytes.count >= 22 else { return false }
+        let tail = bytes.suffix(65_535 + 22)
+        var i = tail.endIndex - 22
+        while i >= tail.startIndex {
+            if tail[i] == 0x50, tail[i + 1] == 0x4B, tail[i + 2] == 0x05, tail[i + 3] == 0x06 {
+                // The comment length must reach the end exactly (or nearly: some writers pad).
+                let commentLength = Int(tail[i + 20]) | Int(tail[i + 21]) << 8
+                if i + 22 + commentLength <= tail.endIndex { return true }
+            }
+            i -= 1
+        }
+        return false
     }
 
     static func isPE(_ bytes: ArraySlice<UInt8>) -> Bool {
