@@ -35,7 +35,7 @@ public enum EncodedWords {
             bytes = raw
         }
         // Fast path: nothing to decode.
-        if !containsEncodedWordStart(bytes) && !bytes.contains(where: { $0 >= 0x80 }) {
+        if !containsEncodedWordStart(bytes) && !bytes.contains(where: { $0 >= 0x80 || $0 == 0x1B }) {
             return String(decoding: bytes, as: UTF8.self)
         }
         var segments: [Segment] = []

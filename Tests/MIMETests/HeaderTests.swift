@@ -44,6 +44,13 @@ import Testing
         #expect(m.root.codes.contains(.nonASCIIHeader))
     }
 
+    @Test func rawISO2022JPHeader() throws {
+        var bytes = msg("Subject: Re: ")
+        bytes += hexBytes("1b2442404135613d711b2842")
+        bytes += msg("\n\nx")
+        #expect(try MIMEMessage(parsing: bytes).subject == "Re: 請求書")
+    }
+
     @Test func unknownCharsetIsADefect() throws {
         let m = try parse("Subject: =?x-bogus?Q?abc?=\n\nx")
         #expect(m.subject == "abc")
