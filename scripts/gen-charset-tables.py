@@ -16,6 +16,9 @@ Tables:
              these; everything else falls back to the CP932 table (so row 13 and rows 89-92 decode as CP50220).
   jis0212    94 x 94 from euc_jp's 0x8F plane, 0 = unmapped.
   single     128 entries (0x80-0xFF) per single-byte charset, 0xFFFD = undefined.
+  gbk, big5, eucKR
+             126 lead bytes (0x81-0xFE) x 191 trail bytes (0x40-0xFE) from Python's gbk, cp950 and cp949 (the
+             Microsoft supersets mail clients actually use for gb2312/big5/euc-kr), 0 = unmapped.
 
 Only the standard library is used.
 """
@@ -41,6 +44,27 @@ def cp932_table():
                 table.append(0)
                 continue
             assert len(s) == 1 and ord(s) <= 0xFFFF, (hex(lead), hex(trail), s)
+            table.append(ord(s))
+    return table
+
+
+DBCS = [("gbk", "gbk"), ("cp950", "big5"), ("cp949", "eucKR")]
+DBCS_TRAILS = list(range(0x40, 0xFF))
+
+
+def dbcs_table(codec):
+    """126 lead bytes (0x81-0xFE) x 191 trail bytes (0x40-0xFE), 0 = unmapped."""
+    table = []
+    for lead in range(0x81, 0xFF):
+        for trail in DBCS_TRAILS:
+            try:
+                s = bytes([lead, trail]).decode(codec)
+            except UnicodeDecodeError:
+                table.append(0)
+                continue
+            if len(s) != 1 or ord(s) > 0xFFFF:
+                table.append(0)
+                continue
             table.append(ord(s))
     return table
 
@@ -151,6 +175,17 @@ def checksums():
     print("euc_jp 0208 valid=%d fnv=0x%016X" % (len(vals), fnv1a(vals)))
     for codec, _ in SINGLE:
         print("%s fnv=0x%016X" % (codec, fnv1a(single_table(codec))))
+    for codec, _ in DBCS:
+        vals = []
+        for lead in range(0x81, 0xFF):
+            for trail in DBCS_TRAILS:
+                try:
+                    s = bytes([lead, trail]).decode(codec)
+                except UnicodeDecodeError:
+                    continue
+                if len(s) == 1 and ord(s) <= 0xFFFF:
+                    vals.append((lead << 24) | (trail << 16) | ord(s))
+        print("%s valid=%d fnv=0x%016X" % (codec, len(vals), fnv1a(vals)))
 
 
 def main():
@@ -177,6 +212,12 @@ def main():
             "",
             "    /// %s, bytes 0x80-0xFF; 0xFFFD = undefined." % codec,
             "    static let %s = %s" % (name, b64_literal(single_table(codec))),
+        ]
+    for codec, name in DBCS:
+        parts += [
+            "",
+            "    /// %s double-byte table: 126 lead bytes (0x81-0xFE) x 191 trail bytes (0x40-0xFE), 0 = unmapped." % codec,
+            "    static let %s = %s" % (name, b64_literal(dbcs_table(codec))),
         ]
     parts.append("}")
     OUT.write_text("\n".join(parts) + "\n")

@@ -30,6 +30,12 @@ public enum Charset: Hashable, Sendable {
     case koi8R
     /// KOI8-U.
     case koi8U
+    /// GBK (CP936), also used for GB2312 and (two-byte part only) GB18030 labels.
+    case gbk
+    /// Big5 as Windows code page 950.
+    case big5
+    /// EUC-KR as Windows code page 949 (Unified Hangul Code), what `ks_c_5601-1987` means in Outlook mail.
+    case eucKR
 
     /// The canonical (IANA/MIME) name, e.g. `"iso-2022-jp"`.
     public var name: String {
@@ -47,6 +53,9 @@ public enum Charset: Hashable, Sendable {
         case .windows(let n): "windows-\(n)"
         case .koi8R: "koi8-r"
         case .koi8U: "koi8-u"
+        case .gbk: "gbk"
+        case .big5: "big5"
+        case .eucKR: "euc-kr"
         }
     }
 }
@@ -137,6 +146,14 @@ extension Charsets {
         add(.windows(1251), "x-cp1251")
         add(.koi8R, "koi8-r", "koi8r", "koi8_r", "cskoi8r", "koi", "koi8")
         add(.koi8U, "koi8-u", "koi8u", "koi8_u", "koi8-ru", "cskoi8u")
+        add(
+            .gbk, "gbk", "x-gbk", "gb2312", "gb_2312", "gb_2312-80", "gb-2312", "csgb2312", "euc-cn", "x-euc-cn", "euccn",
+            "chinese", "iso-ir-58", "csiso58gb231280", "gb18030", "gb-18030", "ms936", "windows-936")
+        add(.big5, "big5", "big-5", "big5-hkscs", "cn-big5", "x-x-big5", "csbig5", "ms950", "windows-950", "big5hkscs")
+        add(
+            .eucKR, "euc-kr", "euckr", "euc_kr", "x-euc-kr", "ks_c_5601-1987", "ks_c_5601-1989", "ks_c_5601", "ksc5601",
+            "ksc_5601", "ks_c_5601_1987", "csksc56011987", "korean", "iso-ir-149", "uhc", "ms949", "windows-949",
+            "x-windows-949", "cseuckr")
         return m
     }()
 
@@ -171,6 +188,9 @@ extension Charsets {
             if n == 20866 { return .koi8R }
             if n == 21866 { return .koi8U }
             if n == 50220 || n == 50221 || n == 50222 { return .iso2022JP }
+            if n == 936 || n == 54936 { return .gbk }
+            if n == 950 { return .big5 }
+            if n == 949 || n == 51949 { return .eucKR }
             return nil
         }
         return nil

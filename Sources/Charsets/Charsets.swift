@@ -23,6 +23,9 @@ public enum Charsets {
             return decodeSingleByte(bytes, table: table)
         case .koi8R: return decodeSingleByte(bytes, table: Tables.koi8R)
         case .koi8U: return decodeSingleByte(bytes, table: Tables.koi8U)
+        case .gbk: return decodeDoubleByte(bytes, table: Tables.gbk)
+        case .big5: return decodeDoubleByte(bytes, table: Tables.big5)
+        case .eucKR: return decodeDoubleByte(bytes, table: Tables.eucKR)
         }
     }
 
@@ -242,6 +245,36 @@ public enum Charsets {
             i += 1
         }
         return out.finish()
+    }
+
+    /// The Chinese and Korean code pages: ASCII, or a lead byte 0x81-0xFE and a trail byte 0x40-0xFE.
+    static func decodeDoubleByte(_ bytes: ArraySlice<UInt8>, table: [UInt16]) -> DecodedText {
+        table.withUnsafeBufferPointer { t in
+            bytes.withUnsafeBufferPointer { p in
+                let n = p.count
+                var out = Output(capacity: n * 2)
+                var i = 0
+                while i < n {
+                    let b = p[i]
+                    if b < 0x80 {
+                        out.ascii(b)
+                        i += 1
+                        continue
+                    }
+                    guard b >= 0x81, b <= 0xFE, i + 1 < n, p[i + 1] >= 0x40, p[i + 1] <= 0xFE else {
+                        out.invalid(at: i)
+                        // An ASCII byte after a lead byte is read again on its own.
+                        i += (b >= 0x81 && b <= 0xFE && i + 1 < n && p[i + 1] >= 0x80) ? 2 : 1
+                        continue
+                    }
+                    let idx = (Int(b) - 0x81) * 191 + Int(p[i + 1]) - 0x40
+                    let v = idx < t.count ? t[idx] : 0
+                    if v == 0 { out.invalid(at: i) } else { out.scalar(UInt32(v)) }
+                    i += 2
+                }
+                return out.finish()
+            }
+        }
     }
 
     static func decodeUTF16(_ bytes: ArraySlice<UInt8>, bigEndian: Bool, sniffBOM: Bool) -> DecodedText {

@@ -37,6 +37,9 @@ enum Tables {
 
     static let koi8R: [UInt16] = expand(GeneratedTables.koi8R)
     static let koi8U: [UInt16] = expand(GeneratedTables.koi8U)
+    static let gbk: [UInt16] = expand(GeneratedTables.gbk)
+    static let big5: [UInt16] = expand(GeneratedTables.big5)
+    static let eucKR: [UInt16] = expand(GeneratedTables.eucKR)
 
     /// Index into ``cp932`` for a lead and trail byte, or nil when either is outside the table.
     @inline(__always)

@@ -74,7 +74,9 @@ func fnv1a(_ values: [UInt64]) -> UInt64 {
         #expect(Charset.iso8859(2).name == "iso-8859-2")
         #expect(Charset.windows(1252).name == "windows-1252")
         #expect(Charset.utf8.name == "utf-8")
-        for c: Charset in [.utf8, .iso2022JP, .shiftJIS, .eucJP, .iso8859(7), .windows(1251), .koi8R, .koi8U] {
+        for c: Charset in [
+            .utf8, .iso2022JP, .shiftJIS, .eucJP, .iso8859(7), .windows(1251), .koi8R, .koi8U, .gbk, .big5, .eucKR,
+        ] {
             #expect(Charsets.lookup(c.name) == c)
         }
     }
@@ -257,6 +259,40 @@ func fnv1a(_ values: [UInt64]) -> UInt64 {
                 let d = Charsets.decode([b][...], as: charset)
                 values.append(d.invalidSequences == 0 ? UInt64(d.text.unicodeScalars.first?.value ?? 0) : 0xFFFD)
             }
+            #expect(fnv1a(values) == sum, "\(charset)")
+        }
+    }
+}
+
+@Suite struct ChineseKoreanTests {
+    @Test func samples() {
+        #expect(decode("c7ebc7f3cae9", .gbk).text == "请求书")
+        #expect(decode("bdd0a844aed1", .big5).text == "請求書")
+        #expect(decode("c3bbb1b8bcad20bcdbbace", .eucKR).text == "청구서 송부")
+        #expect(Charsets.lookup("ks_c_5601-1987") == .eucKR)
+        #expect(Charsets.lookup("GB2312") == .gbk)
+        #expect(Charsets.lookup("big5") == .big5)
+        #expect(decode("c720", .gbk).text == "\u{FFFD} ")  // bad trail byte (ASCII is read again)
+        #expect(decode("80ff", .gbk).invalidSequences == 2)
+    }
+
+    /// Every valid two-byte code against checksums Python computed (scripts/gen-charset-tables.py --check).
+    @Test func wholeTables() {
+        let expected: [(Charset, Int, UInt64)] = [
+            (.gbk, 21791, 0x5577_0DE1_3898_5745), (.big5, 13752, 0x6459_F63E_BAC9_3718),
+            (.eucKR, 17048, 0x4E9D_2A4D_3F7C_E460),
+        ]
+        for (charset, count, sum) in expected {
+            var values: [UInt64] = []
+            for lead in UInt8(0x81)...UInt8(0xFE) {
+                for trail in UInt8(0x40)...UInt8(0xFE) {
+                    let d = Charsets.decode([lead, trail][...], as: charset)
+                    guard d.invalidSequences == 0, let s = d.text.unicodeScalars.first, d.text.unicodeScalars.count == 1
+                    else { continue }
+                    values.append(UInt64(lead) << 24 | UInt64(trail) << 16 | UInt64(s.value))
+                }
+            }
+            #expect(values.count == count, "\(charset)")
             #expect(fnv1a(values) == sum, "\(charset)")
         }
     }
