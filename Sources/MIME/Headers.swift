@@ -135,6 +135,14 @@ public struct MIMEParameterizedValue: Sendable {
                 }
             }
             if section == nil && encoded { section = 0 }
+            // An empty unquoted value is no value (Python drops `filename=` and `filename*=utf-8''`).
+            var emptyValue = v.isEmpty
+            if encoded, let t1 = v.firstIndex(of: UInt8(ascii: "'")),
+                let t2 = v[(t1 + 1)...].firstIndex(of: UInt8(ascii: "'"))
+            {
+                emptyValue = t2 + 1 == v.endIndex
+            }
+            if emptyValue && !wasQuoted && section ?? 0 == 0 && (section == nil || pending[name] == nil) { continue }
             var entry = pending[name] ?? Pending(order: order)
             if pending[name] == nil { order += 1 }
             if let s = section {
