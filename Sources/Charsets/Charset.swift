@@ -109,32 +109,117 @@ extension Charsets {
         var m: [String: Charset] = [:]
         func add(_ c: Charset, _ names: String...) { for n in names { m[n] = c } }
         add(
-            .usASCII, "us-ascii", "ascii", "us", "ansi_x3.4-1968", "ansi_x3.4-1986", "iso646-us", "iso_646.irv:1991",
-            "cp367", "ibm367", "csascii", "iso-ir-6", "646", "us_ascii")
+            .usASCII,
+            "us-ascii",
+            "ascii",
+            "us",
+            "ansi_x3.4-1968",
+            "ansi_x3.4-1986",
+            "iso646-us",
+            "iso_646.irv:1991",
+            "cp367",
+            "ibm367",
+            "csascii",
+            "iso-ir-6",
+            "646",
+            "us_ascii"
+        )
         add(.utf8, "utf-8", "utf8", "unicode-1-1-utf-8", "unicode11utf8", "unicode20utf8", "x-unicode20utf8", "utf_8")
         add(.utf16LE, "utf-16le", "utf16le", "utf_16_le", "unicodefffe", "ucs-2le")
         add(.utf16BE, "utf-16be", "utf16be", "utf_16_be", "unicodefeff", "ucs-2be")
         add(.utf16, "utf-16", "utf16", "utf_16", "ucs-2", "ucs2", "csunicode", "iso-10646-ucs-2", "unicode")
         add(.utf7, "utf-7", "utf7", "unicode-1-1-utf-7", "csunicode11utf7", "x-unicode-2-0-utf-7")
         add(
-            .iso2022JP, "iso-2022-jp", "iso2022-jp", "iso2022jp", "iso_2022_jp", "csiso2022jp", "iso-2022-jp-ms",
-            "cp50220", "cp50221", "cp50222", "iso-2022-jp-1", "iso-2022-jp-2", "iso-2022-jp-3", "iso-2022-jp-2004",
-            "csiso2022jp2", "jis", "jis7", "x-jis7", "iso2022-jp-ms")
+            .iso2022JP,
+            "iso-2022-jp",
+            "iso2022-jp",
+            "iso2022jp",
+            "iso_2022_jp",
+            "csiso2022jp",
+            "iso-2022-jp-ms",
+            "cp50220",
+            "cp50221",
+            "cp50222",
+            "iso-2022-jp-1",
+            "iso-2022-jp-2",
+            "iso-2022-jp-3",
+            "iso-2022-jp-2004",
+            "csiso2022jp2",
+            "jis",
+            "jis7",
+            "x-jis7",
+            "iso2022-jp-ms"
+        )
         add(
-            .shiftJIS, "shift_jis", "shift-jis", "shiftjis", "sjis", "s-jis", "s_jis", "x-sjis", "ms_kanji", "ms-kanji",
-            "csshiftjis", "cp932", "ms932", "windows-31j", "cswindows31j", "x-ms-cp932", "ibm-943", "windows-932",
-            "shift_jisx0213", "shift_jis_2004", "shift_jis-2004", "x-shift_jis", "shift_jis2004")
+            .shiftJIS,
+            "shift_jis",
+            "shift-jis",
+            "shiftjis",
+            "sjis",
+            "s-jis",
+            "s_jis",
+            "x-sjis",
+            "ms_kanji",
+            "ms-kanji",
+            "csshiftjis",
+            "cp932",
+            "ms932",
+            "windows-31j",
+            "cswindows31j",
+            "x-ms-cp932",
+            "ibm-943",
+            "windows-932",
+            "shift_jisx0213",
+            "shift_jis_2004",
+            "shift_jis-2004",
+            "x-shift_jis",
+            "shift_jis2004"
+        )
         add(
-            .eucJP, "euc-jp", "eucjp", "euc_jp", "x-euc-jp", "x-eucjp", "ujis", "u-jis", "x-euc", "cseucpkdfmtjapanese",
-            "cp51932", "euc-jis-2004", "euc_jis_2004", "euc-jisx0213", "eucjp-ms", "eucjp-win", "euc-jp-ms")
+            .eucJP,
+            "euc-jp",
+            "eucjp",
+            "euc_jp",
+            "x-euc-jp",
+            "x-eucjp",
+            "ujis",
+            "u-jis",
+            "x-euc",
+            "cseucpkdfmtjapanese",
+            "cp51932",
+            "euc-jis-2004",
+            "euc_jis_2004",
+            "euc-jisx0213",
+            "eucjp-ms",
+            "eucjp-win",
+            "euc-jp-ms"
+        )
         add(.iso8859(1), "latin1", "latin-1", "l1", "cp819", "ibm819", "iso-ir-100", "csisolatin1", "iso_8859-1:1987")
         add(.iso8859(2), "latin2", "latin-2", "l2", "iso-ir-101", "csisolatin2", "iso_8859-2:1987")
         add(.iso8859(3), "latin3", "latin-3", "l3", "iso-ir-109", "csisolatin3")
         add(.iso8859(4), "latin4", "latin-4", "l4", "iso-ir-110", "csisolatin4")
         add(.iso8859(5), "cyrillic", "iso-ir-144", "csisolatincyrillic")
-        add(.iso8859(6), "arabic", "iso-ir-127", "asmo-708", "ecma-114", "csisolatinarabic", "iso-8859-6-i", "iso-8859-6-e")
+        add(
+            .iso8859(6),
+            "arabic",
+            "iso-ir-127",
+            "asmo-708",
+            "ecma-114",
+            "csisolatinarabic",
+            "iso-8859-6-i",
+            "iso-8859-6-e"
+        )
         add(.iso8859(7), "greek", "greek8", "iso-ir-126", "elot_928", "ecma-118", "csisolatingreek", "sun_eu_greek")
-        add(.iso8859(8), "hebrew", "iso-ir-138", "csisolatinhebrew", "iso-8859-8-i", "iso-8859-8-e", "logical", "visual")
+        add(
+            .iso8859(8),
+            "hebrew",
+            "iso-ir-138",
+            "csisolatinhebrew",
+            "iso-8859-8-i",
+            "iso-8859-8-e",
+            "logical",
+            "visual"
+        )
         add(.iso8859(9), "latin5", "latin-5", "l5", "iso-ir-148", "csisolatin5")
         add(.iso8859(10), "latin6", "latin-6", "l6", "iso-ir-157", "csisolatin6")
         add(.iso8859(11), "tis-620", "tis620", "thai")
@@ -147,13 +232,47 @@ extension Charsets {
         add(.koi8R, "koi8-r", "koi8r", "koi8_r", "cskoi8r", "koi", "koi8")
         add(.koi8U, "koi8-u", "koi8u", "koi8_u", "koi8-ru", "cskoi8u")
         add(
-            .gbk, "gbk", "x-gbk", "gb2312", "gb_2312", "gb_2312-80", "gb-2312", "csgb2312", "euc-cn", "x-euc-cn", "euccn",
-            "chinese", "iso-ir-58", "csiso58gb231280", "gb18030", "gb-18030", "ms936", "windows-936")
+            .gbk,
+            "gbk",
+            "x-gbk",
+            "gb2312",
+            "gb_2312",
+            "gb_2312-80",
+            "gb-2312",
+            "csgb2312",
+            "euc-cn",
+            "x-euc-cn",
+            "euccn",
+            "chinese",
+            "iso-ir-58",
+            "csiso58gb231280",
+            "gb18030",
+            "gb-18030",
+            "ms936",
+            "windows-936"
+        )
         add(.big5, "big5", "big-5", "big5-hkscs", "cn-big5", "x-x-big5", "csbig5", "ms950", "windows-950", "big5hkscs")
         add(
-            .eucKR, "euc-kr", "euckr", "euc_kr", "x-euc-kr", "ks_c_5601-1987", "ks_c_5601-1989", "ks_c_5601", "ksc5601",
-            "ksc_5601", "ks_c_5601_1987", "csksc56011987", "korean", "iso-ir-149", "uhc", "ms949", "windows-949",
-            "x-windows-949", "cseuckr")
+            .eucKR,
+            "euc-kr",
+            "euckr",
+            "euc_kr",
+            "x-euc-kr",
+            "ks_c_5601-1987",
+            "ks_c_5601-1989",
+            "ks_c_5601",
+            "ksc5601",
+            "ksc_5601",
+            "ks_c_5601_1987",
+            "csksc56011987",
+            "korean",
+            "iso-ir-149",
+            "uhc",
+            "ms949",
+            "windows-949",
+            "x-windows-949",
+            "cseuckr"
+        )
         return m
     }()
 
@@ -174,7 +293,9 @@ extension Charsets {
             }
             return nil
         }
-        if let n = number(after: ["iso-8859-", "iso8859-", "iso_8859-", "iso8859_", "iso_8859_", "iso-8859_", "iso8859"]) {
+        if let n = number(after: [
+            "iso-8859-", "iso8859-", "iso_8859-", "iso8859_", "iso_8859_", "iso-8859_", "iso8859",
+        ]) {
             return (1...16).contains(n) && n != 12 ? .iso8859(n) : nil
         }
         if let n = number(after: ["windows-", "cp", "x-cp", "win-", "windows", "cp-", "ms-cp"]) {

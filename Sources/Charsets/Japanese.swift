@@ -13,7 +13,8 @@ extension Charsets {
         } else {
             trail = cell + 0x9E
         }
-        guard let idx = Tables.cp932Index(lead: UInt8(truncatingIfNeeded: lead), trail: UInt8(truncatingIfNeeded: trail)),
+        guard
+            let idx = Tables.cp932Index(lead: UInt8(truncatingIfNeeded: lead), trail: UInt8(truncatingIfNeeded: trail)),
             idx < cp932.count
         else { return 0 }
         return cp932[idx]
@@ -48,7 +49,9 @@ extension Charsets {
     }
 
     private static func decodeISO2022JP(
-        _ p: UnsafeBufferPointer<UInt8>, cp932: UnsafeBufferPointer<UInt16>, t0212: UnsafeBufferPointer<UInt16>
+        _ p: UnsafeBufferPointer<UInt8>,
+        cp932: UnsafeBufferPointer<UInt16>,
+        t0212: UnsafeBufferPointer<UInt16>
     ) -> DecodedText {
         let n = p.count
         var out = Output(capacity: n * 2)
@@ -64,15 +67,27 @@ extension Charsets {
                 let b3: UInt8 = i + 3 < n ? p[i + 3] : 0
                 var consumed = 0
                 switch (b1, b2) {
-                case (0x28, 0x42): mode = .ascii; consumed = 3  // ( B
-                case (0x28, 0x4A), (0x28, 0x48): mode = .roman; consumed = 3  // ( J, ( H
-                case (0x28, 0x49): mode = .katakana; consumed = 3  // ( I
-                case (0x24, 0x40), (0x24, 0x42): mode = .jis0208; consumed = 3  // $ @, $ B
+                case (0x28, 0x42):
+                    mode = .ascii
+                    consumed = 3  // ( B
+                case (0x28, 0x4A), (0x28, 0x48):
+                    mode = .roman
+                    consumed = 3  // ( J, ( H
+                case (0x28, 0x49):
+                    mode = .katakana
+                    consumed = 3  // ( I
+                case (0x24, 0x40), (0x24, 0x42):
+                    mode = .jis0208
+                    consumed = 3  // $ @, $ B
                 case (0x26, 0x40): consumed = 3  // & @ (JIS X 0208-1990 announcer), ignored
                 case (0x24, 0x28):
                     switch b3 {
-                    case 0x44: mode = .jis0212; consumed = 4  // $ ( D
-                    case 0x40, 0x42, 0x4F, 0x51: mode = .jis0208; consumed = 4  // $ ( @/B, JIS X 0213 plane 1
+                    case 0x44:
+                        mode = .jis0212
+                        consumed = 4  // $ ( D
+                    case 0x40, 0x42, 0x4F, 0x51:
+                        mode = .jis0208
+                        consumed = 4  // $ ( @/B, JIS X 0213 plane 1
                     default: break
                     }
                 default: break

@@ -61,7 +61,12 @@ public enum EncodedWords {
         while i < end {
             if bytes[i] == UInt8(ascii: "="), i + 1 < end, bytes[i + 1] == UInt8(ascii: "?"),
                 let (word, next) = parseWord(
-                    bytes, at: i, offset: offset - bytes.startIndex, cache: &cache, defects: &defects)
+                    bytes,
+                    at: i,
+                    offset: offset - bytes.startIndex,
+                    cache: &cache,
+                    defects: &defects
+                )
             {
                 flushText(i)
                 segments.append(word)
@@ -85,7 +90,11 @@ public enum EncodedWords {
                 let prevIsWord: Bool
                 if k > 0, case .word = segments[k - 1] { prevIsWord = true } else { prevIsWord = false }
                 let nextIsWord: Bool
-                if k + 1 < segments.count, case .word = segments[k + 1] { nextIsWord = true } else { nextIsWord = false }
+                if k + 1 < segments.count, case .word = segments[k + 1] {
+                    nextIsWord = true
+                } else {
+                    nextIsWord = false
+                }
                 if !(prevIsWord && nextIsWord) { out += String(decoding: w, as: UTF8.self) }
                 k += 1
             case .word(let charset, var wbytes, let woff):
@@ -132,7 +141,11 @@ public enum EncodedWords {
 
     /// Parses one encoded word at `i` (which holds `=?`); nil when it is not one.
     private static func parseWord(
-        _ b: ArraySlice<UInt8>, at i: Int, offset: Int, cache: inout ScanCache, defects: inout [MIMEDefect]
+        _ b: ArraySlice<UInt8>,
+        at i: Int,
+        offset: Int,
+        cache: inout ScanCache,
+        defects: inout [MIMEDefect]
     ) -> (Segment, Int)? {
         let end = b.endIndex
         var j = i + 2
@@ -178,14 +191,20 @@ public enum EncodedWords {
         return (.word(charset: charset, bytes: decoded, offset: offset + i), j + 2)
     }
 
-    private static func decodeWordBytes(_ bytes: [UInt8], label: String, offset: Int, defects: inout [MIMEDefect])
+    private static func decodeWordBytes(
+        _ bytes: [UInt8],
+        label: String,
+        offset: Int,
+        defects: inout [MIMEDefect]
+    )
         -> String
     {
         if let cs = Charsets.lookup(label) {
             let d = Charsets.decode(bytes[...], as: cs)
             if d.invalidSequences > 0 {
                 defects.append(
-                    MIMEDefect(.invalidByteSequence, offset: offset, detail: "\(d.invalidSequences) in \(cs.name)"))
+                    MIMEDefect(.invalidByteSequence, offset: offset, detail: "\(d.invalidSequences) in \(cs.name)")
+                )
             }
             return d.text
         }

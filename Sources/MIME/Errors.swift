@@ -47,11 +47,19 @@ public struct MIMEError: Error, Hashable, CustomStringConvertible, Sendable {
 
     @inline(never)
     public static func limitExceeded(
-        _ limit: Limit, value: Int, offset: Int? = nil, file: String = #fileID, line: UInt = #line
+        _ limit: Limit,
+        value: Int,
+        offset: Int? = nil,
+        file: String = #fileID,
+        line: UInt = #line
     ) -> MIMEError {
         MIMEError(
-            code: .limitExceeded, offset: offset, reason: "\(limit.name): \(value) exceeds \(limit.maximum)",
-            file: file, line: line)
+            code: .limitExceeded,
+            offset: offset,
+            reason: "\(limit.name): \(value) exceeds \(limit.maximum)",
+            file: file,
+            line: line
+        )
     }
 }
 
@@ -145,7 +153,8 @@ public struct MIMELimits: Sendable, Hashable {
     public var maxHeaderFields: Limit
 
     public init(
-        maxDepth: Limit = Limit("mime.maxDepth", 64), maxParts: Limit = Limit("mime.maxParts", 4096),
+        maxDepth: Limit = Limit("mime.maxDepth", 64),
+        maxParts: Limit = Limit("mime.maxParts", 4096),
         maxHeaderBytes: Limit = Limit("mime.maxHeaderBytes", 1 << 20),
         maxHeaderFields: Limit = Limit("mime.maxHeaderFields", 2000)
     ) {

@@ -159,7 +159,10 @@ public struct MIMEParameterizedValue: Sendable {
             let decoded: String
             if !entry.sections.isEmpty {
                 decoded = MIMEParameterizedValue.joinRFC2231(
-                    entry.sections.sorted { $0.num < $1.num }, offset: offset, defects: &defects)
+                    entry.sections.sorted { $0.num < $1.num },
+                    offset: offset,
+                    defects: &defects
+                )
             } else {
                 decoded = EncodedWords.decode(entry.plain?[...] ?? [], offset: offset, defects: &defects)
             }
@@ -170,7 +173,9 @@ public struct MIMEParameterizedValue: Sendable {
 
     /// Joins RFC 2231 sections: percent-decodes the extended ones, then decodes with the first one's charset.
     private static func joinRFC2231(
-        _ sections: [(num: Int, encoded: Bool, bytes: [UInt8])], offset: Int, defects: inout [MIMEDefect]
+        _ sections: [(num: Int, encoded: Bool, bytes: [UInt8])],
+        offset: Int,
+        defects: inout [MIMEDefect]
     ) -> String {
         var charsetLabel: String?
         var out: [UInt8] = []
@@ -298,7 +303,9 @@ public struct MIMEParameterizedValue: Sendable {
         while i < s.endIndex {
             let c = s[i]
             // Like Python's email.utils.unquote: only \\ and \" are escapes (Windows paths keep their backslashes).
-            if c == UInt8(ascii: "\\"), i + 1 < s.endIndex, s[i + 1] == UInt8(ascii: "\\") || s[i + 1] == UInt8(ascii: "\"") {
+            if c == UInt8(ascii: "\\"), i + 1 < s.endIndex,
+                s[i + 1] == UInt8(ascii: "\\") || s[i + 1] == UInt8(ascii: "\"")
+            {
                 out.append(s[i + 1])
                 i += 2
                 continue

@@ -74,9 +74,15 @@ public struct MailAddress: Sendable, Hashable {
                     i += 1
                 }
                 tokens.append(.angle(String(s)))
-            case ",": flushAtom(); tokens.append(.comma)
-            case ":": flushAtom(); tokens.append(.colon)
-            case ";": flushAtom(); tokens.append(.semicolon)
+            case ",":
+                flushAtom()
+                tokens.append(.comma)
+            case ":":
+                flushAtom()
+                tokens.append(.colon)
+            case ";":
+                flushAtom()
+                tokens.append(.semicolon)
             case " ", "\t", "\r", "\n": flushAtom()
             default: atom.append(c)
             }
@@ -99,7 +105,9 @@ public struct MailAddress: Sendable, Hashable {
             if let a = angle {
                 // Drop an obsolete route (@a,@b:addr).
                 var addr = a
-                if addr.hasPrefix("@"), let colon = addr.firstIndex(of: ":") { addr = String(addr[addr.index(after: colon)...]) }
+                if addr.hasPrefix("@"), let colon = addr.firstIndex(of: ":") {
+                    addr = String(addr[addr.index(after: colon)...])
+                }
                 let name = phrase.isEmpty ? comments.first : phrase.joined(separator: " ")
                 out.append(MailAddress(displayName: name.flatMap { $0.isEmpty ? nil : $0 }, address: addr))
                 return

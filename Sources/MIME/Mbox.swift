@@ -182,8 +182,14 @@ public struct MboxSplitter: Sendable {
         while envEnd > 0 && (env[envEnd - 1] == 0x0A || env[envEnd - 1] == 0x0D) { envEnd -= 1 }
         out.append(
             MboxMessage(
-                bytes: current, envelope: String(decoding: env[..<envEnd], as: UTF8.self), offset: messageOffset,
-                line: messageLine, index: index, truncated: truncated))
+                bytes: current,
+                envelope: String(decoding: env[..<envEnd], as: UTF8.self),
+                offset: messageOffset,
+                line: messageLine,
+                index: index,
+                truncated: truncated
+            )
+        )
         index += 1
     }
 }

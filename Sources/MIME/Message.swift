@@ -52,10 +52,22 @@ public final class MIMEPart: Sendable {
     public let envelope: String?
 
     init(
-        headers: MIMEHeaders, contentType: MIMEContentType, declaredContentType: String?, disposition: String?,
-        filename: String?, transferEncoding: String, headerRange: Range<Int>, bodyRange: Range<Int>,
-        body: ArraySlice<UInt8>, children: [MIMEPart], preamble: ArraySlice<UInt8>?, epilogue: ArraySlice<UInt8>?,
-        defects: [MIMEDefect], depth: Int, startLine: Int, envelope: String?
+        headers: MIMEHeaders,
+        contentType: MIMEContentType,
+        declaredContentType: String?,
+        disposition: String?,
+        filename: String?,
+        transferEncoding: String,
+        headerRange: Range<Int>,
+        bodyRange: Range<Int>,
+        body: ArraySlice<UInt8>,
+        children: [MIMEPart],
+        preamble: ArraySlice<UInt8>?,
+        epilogue: ArraySlice<UInt8>?,
+        defects: [MIMEDefect],
+        depth: Int,
+        startLine: Int,
+        envelope: String?
     ) {
         self.headers = headers
         self.contentType = contentType
@@ -137,8 +149,11 @@ public final class MIMEPart: Sendable {
         if text.invalidSequences > 0 {
             defects.append(
                 MIMEDefect(
-                    .invalidByteSequence, offset: off + (text.firstInvalidOffset ?? 0),
-                    detail: "\(text.invalidSequences) invalid sequences"))
+                    .invalidByteSequence,
+                    offset: off + (text.firstInvalidOffset ?? 0),
+                    detail: "\(text.invalidSequences) invalid sequences"
+                )
+            )
         }
         return (text, defects)
     }
@@ -248,7 +263,9 @@ struct PartBuilder {
                 d.line = fieldLine
                 defects.append(d)
             }
-            fields.append(MIMEHeaderField(name: name, rawValue: raw, value: value, offset: f.lineStart, line: fieldLine))
+            fields.append(
+                MIMEHeaderField(name: name, rawValue: raw, value: value, offset: f.lineStart, line: fieldLine)
+            )
         }
         let headers = MIMEHeaders(fields: fields)
         var declared: String?
@@ -273,8 +290,9 @@ struct PartBuilder {
             let v = ByteScan.lowercasedString(MIMEParameterizedValue.stripComments(f.rawValue))
             if !v.isEmpty { cte = v }
         }
-        let bodyRange: Range<Int> = node.kind == .leaf || node.kind == .multipartNoBoundary
-            || node.kind == .multipartStartNotFound
+        let bodyRange: Range<Int> =
+            node.kind == .leaf || node.kind == .multipartNoBoundary
+                || node.kind == .multipartStartNotFound
             ? node.bodyStart..<max(node.bodyStart, node.payloadEnd) : node.bodyStart..<max(node.bodyStart, node.end)
         for i in defects.indices where defects[i].line == nil {
             defects[i].line = lineMap[defects[i].offset]
@@ -283,11 +301,23 @@ struct PartBuilder {
         children.reserveCapacity(node.children.count)
         for c in node.children { children.append(build(c)) }
         return MIMEPart(
-            headers: headers, contentType: node.effectiveType, declaredContentType: declared, disposition: disposition,
-            filename: filename, transferEncoding: cte, headerRange: node.start..<node.bodyStart, bodyRange: bodyRange,
-            body: slice(bodyRange), children: children, preamble: node.preamble.map(slice),
-            epilogue: node.epilogue.map(slice), defects: defects, depth: node.depth, startLine: startLine,
-            envelope: node.envelope.map { String(decoding: slice($0), as: UTF8.self) })
+            headers: headers,
+            contentType: node.effectiveType,
+            declaredContentType: declared,
+            disposition: disposition,
+            filename: filename,
+            transferEncoding: cte,
+            headerRange: node.start..<node.bodyStart,
+            bodyRange: bodyRange,
+            body: slice(bodyRange),
+            children: children,
+            preamble: node.preamble.map(slice),
+            epilogue: node.epilogue.map(slice),
+            defects: defects,
+            depth: node.depth,
+            startLine: startLine,
+            envelope: node.envelope.map { String(decoding: slice($0), as: UTF8.self) }
+        )
     }
 }
 

@@ -177,7 +177,12 @@ struct PartParser {
         let maintype = node.effectiveType.type
         if (maintype == "multipart" || maintype == "message") && depth >= limits.maxDepth.maximum {
             node.defects.append(
-                MIMEDefect(.depthLimit, offset: node.bodyStart, detail: "\(limits.maxDepth.name)=\(limits.maxDepth.maximum)"))
+                MIMEDefect(
+                    .depthLimit,
+                    offset: node.bodyStart,
+                    detail: "\(limits.maxDepth.name)=\(limits.maxDepth.maximum)"
+                )
+            )
             parseLeaf(node)
         } else if node.effectiveType.mimeType == "message/delivery-status" {
             parseDeliveryStatus(node)
@@ -209,10 +214,13 @@ struct PartParser {
                         limited = true
                         node.defects.append(
                             MIMEDefect(
-                                .headerLimit, offset: pos,
+                                .headerLimit,
+                                offset: pos,
                                 detail: headerBytes > limits.maxHeaderBytes.maximum
                                     ? "\(limits.maxHeaderBytes.name)=\(limits.maxHeaderBytes.maximum)"
-                                    : "\(limits.maxHeaderFields.name)=\(limits.maxHeaderFields.maximum)"))
+                                    : "\(limits.maxHeaderFields.name)=\(limits.maxHeaderFields.maximum)"
+                            )
+                        )
                     } else {
                         lines.append((pos, e))
                     }
@@ -285,7 +293,10 @@ struct PartParser {
             if b == 0x2F { slashes += 1 }
         }
         node.effectiveType = slashes == 1 ? PartParser.effectiveType(ct.value) : .textPlain
-        node.effectiveType.parameters = Dictionary(ct.parameters.map { ($0.name, $0.value) }, uniquingKeysWith: { a, _ in a })
+        node.effectiveType.parameters = Dictionary(
+            ct.parameters.map { ($0.name, $0.value) },
+            uniquingKeysWith: { a, _ in a }
+        )
     }
 
     /// `type/subtype` with exactly one slash, else text/plain (RFC 2045 section 5.2).
@@ -354,7 +365,8 @@ struct PartParser {
     private mutating func checkPartLimit(_ node: PartNode, at offset: Int) -> Bool {
         if partCount < limits.maxParts.maximum { return true }
         node.defects.append(
-            MIMEDefect(.partLimit, offset: offset, detail: "\(limits.maxParts.name)=\(limits.maxParts.maximum)"))
+            MIMEDefect(.partLimit, offset: offset, detail: "\(limits.maxParts.name)=\(limits.maxParts.maximum)")
+        )
         return false
     }
 
@@ -376,7 +388,8 @@ struct PartParser {
             }
         }
         let sep: [UInt8] = [0x2D, 0x2D] + boundary
-        let childDefault: MIMEContentType = node.effectiveType.mimeType == "multipart/digest" ? .messageRFC822 : .textPlain
+        let childDefault: MIMEContentType =
+            node.effectiveType.mimeType == "multipart/digest" ? .messageRFC822 : .textPlain
         node.kind = .multipart
         var pos = node.bodyStart
         var capturingPreamble = true
@@ -446,7 +459,9 @@ struct PartParser {
                 if ep.isEmpty {
                     node.epilogue = nil
                 } else {
-                    node.epilogue = ep.lowerBound..<(ep.upperBound - ByteScan.trailingEOL(p, start: ep.lowerBound, end: ep.upperBound))
+                    node.epilogue =
+                        ep
+                        .lowerBound..<(ep.upperBound - ByteScan.trailingEOL(p, start: ep.lowerBound, end: ep.upperBound))
                 }
             }
             return

@@ -110,7 +110,8 @@ public enum TransferDecoding {
         let totalEq = eqCount + missing
         let canonical =
             !invalid && !dataAfterPad
-            && ((alpha % 4 == 0 && totalEq == 0) || (alpha % 4 == 2 && totalEq == 2) || (alpha % 4 == 3 && totalEq == 1))
+            && ((alpha % 4 == 0 && totalEq == 0) || (alpha % 4 == 2 && totalEq == 2)
+                || (alpha % 4 == 3 && totalEq == 1))
         if canonical {
             return Result(bytes: out, defects: padErr != 0 ? [.invalidBase64Padding] : [])
         }

@@ -50,8 +50,13 @@ public enum UUEncode {
             }
             files.append(
                 UUEncodedFile(
-                    name: String(decoding: nameBytes, as: UTF8.self), mode: String(decoding: mode, as: UTF8.self),
-                    bytes: bytes, offset: lineStart - text.startIndex, truncated: !ended || bad))
+                    name: String(decoding: nameBytes, as: UTF8.self),
+                    mode: String(decoding: mode, as: UTF8.self),
+                    bytes: bytes,
+                    offset: lineStart - text.startIndex,
+                    truncated: !ended || bad
+                )
+            )
         }
         return files
     }

@@ -59,11 +59,14 @@ import Testing
 
     @Test func fromWithJapaneseDisplayName() throws {
         let m = try parse(
-            "From: =?ISO-2022-JP?B?GyRCQEE1YT1xGyhC?= <billing@example.invalid>, \"Doe, J.\" <j@example.invalid>\n\nx")
-        #expect(m.from == [
-            MailAddress(displayName: "請求書", address: "billing@example.invalid"),
-            MailAddress(displayName: "Doe, J.", address: "j@example.invalid"),
-        ])
+            "From: =?ISO-2022-JP?B?GyRCQEE1YT1xGyhC?= <billing@example.invalid>, \"Doe, J.\" <j@example.invalid>\n\nx"
+        )
+        #expect(
+            m.from == [
+                MailAddress(displayName: "請求書", address: "billing@example.invalid"),
+                MailAddress(displayName: "Doe, J.", address: "j@example.invalid"),
+            ]
+        )
     }
 
     @Test func foldedHeaderKeepsRaw() throws {
@@ -84,7 +87,8 @@ import Testing
 
     @Test func rfc2231UTF8() throws {
         let p = try part(
-            "Content-Type: application/zip\nContent-Disposition: attachment; filename*=UTF-8''%E8%AB%8B%E6%B1%82%E6%9B%B8%2E%7A%69%70")
+            "Content-Type: application/zip\nContent-Disposition: attachment; filename*=UTF-8''%E8%AB%8B%E6%B1%82%E6%9B%B8%2E%7A%69%70"
+        )
         #expect(p.filename == "請求書.zip")
         #expect(p.disposition == "attachment")
         #expect(p.isAttachment)
@@ -92,7 +96,8 @@ import Testing
 
     @Test func rfc2231Continuations() throws {
         let p = try part(
-            "Content-Disposition: attachment;\n filename*0*=UTF-8'ja'%E8%AB%8B%E6%B1%82;\n filename*1*=%E6%9B%B8;\n filename*2=\".zip\"")
+            "Content-Disposition: attachment;\n filename*0*=UTF-8'ja'%E8%AB%8B%E6%B1%82;\n filename*1*=%E6%9B%B8;\n filename*2=\".zip\""
+        )
         #expect(p.filename == "請求書.zip")
     }
 
@@ -113,7 +118,8 @@ import Testing
 
     @Test func encodedWordISO2022JPName() throws {
         let p = try part(
-            "Content-Type: application/octet-stream;\n name=\"=?ISO-2022-JP?B?GyRCQEE1YT1xGyhC?=.doc\"\nContent-Disposition: attachment")
+            "Content-Type: application/octet-stream;\n name=\"=?ISO-2022-JP?B?GyRCQEE1YT1xGyhC?=.doc\"\nContent-Disposition: attachment"
+        )
         #expect(p.filename == "請求書.doc")
         #expect(p.contentType.parameters["name"] == "請求書.doc")
     }

@@ -32,7 +32,9 @@ import Testing
         UEsDBAoAAAAAAA==
         --=_outer--
 
-        """, crlf: true)
+        """,
+        crlf: true
+    )
 
     @Test func dripFeedEveryPrefix() throws {
         let full = try MIMEMessage(parsing: MalformedTests.sample)
@@ -90,7 +92,9 @@ import Testing
     }
 
     @Test func truncatedHeaders() throws {
-        for s in ["Subject: no body", "Subject: x\r\n Folded", "Content-Type: multipart/mixed; bound", ":", "\r\n", "--"] {
+        for s in [
+            "Subject: no body", "Subject: x\r\n Folded", "Content-Type: multipart/mixed; bound", ":", "\r\n", "--",
+        ] {
             let m = try parse(s)
             #expect(m.walk().count >= 1)
         }
@@ -116,7 +120,8 @@ import Testing
         let sections = (0..<20_000).map { "; filename*\($0 % 9000)*=%41" }.joined()
         let comments = String(repeating: "(", count: 100_000)
         let m = try parse(
-            "Subject: \(words)\nContent-Disposition: attachment\(sections)\nContent-Type: text/plain; a=\(comments)\n\nx")
+            "Subject: \(words)\nContent-Disposition: attachment\(sections)\nContent-Type: text/plain; a=\(comments)\n\nx"
+        )
         #expect(m.subject?.hasPrefix("=?a?q?a") == true)
         #expect(m.root.filename?.count == 9000)
         _ = MailAddress.parseList(words + comments)
@@ -125,7 +130,8 @@ import Testing
 
     @Test func boundaryLookalikes() throws {
         let m = try parse(
-            "Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--bx is not a boundary\n--b  \t\nsecond\n--b--  \n")
+            "Content-Type: multipart/mixed; boundary=b\n\n--b\n\n--bx is not a boundary\n--b  \t\nsecond\n--b--  \n"
+        )
         #expect(m.root.children.count == 2)
         #expect(m.root.children[0].text == "--bx is not a boundary")
         #expect(m.root.children[1].text == "second")
@@ -166,7 +172,8 @@ import Testing
 
         From here it is not a separator in mboxo, but it is a new message for us
         last line
-        """)
+        """
+    )
 
     @Test func splitsAndUnquotes() {
         var splitter = MboxSplitter()
@@ -175,8 +182,10 @@ import Testing
         #expect(messages[0].envelope == "From a@example.invalid Mon Jan  1 00:00:00 2024")
         #expect(messages[0].offset == 0)
         #expect(messages[0].line == 1)
-        #expect(String(decoding: messages[0].bytes, as: UTF8.self)
-            == "Subject: one\n\nFrom the body, quoted\n>From twice quoted\nbody one\n\n")
+        #expect(
+            String(decoding: messages[0].bytes, as: UTF8.self)
+                == "Subject: one\n\nFrom the body, quoted\n>From twice quoted\nbody one\n\n"
+        )
         #expect(messages[1].line == 8)
         #expect(messages[1].index == 1)
         #expect(Array(MboxTests.mbox[messages[1].offset..<(messages[1].offset + 6)]) == Array("From b".utf8))

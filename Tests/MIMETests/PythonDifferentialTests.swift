@@ -75,8 +75,11 @@ import Testing
         let dir = try #require(PythonDifferentialTests.resources("python-email"))
         let goldenDir = try #require(PythonDifferentialTests.resources("python-email-golden"))
         let differences = try PythonDifferentialTests.compare(
-            name: name, message: dir.appendingPathComponent(name + ".txt"),
-            golden: goldenDir.appendingPathComponent(name + ".json"), allowed: PythonDifferentialTests.allowed)
+            name: name,
+            message: dir.appendingPathComponent(name + ".txt"),
+            golden: goldenDir.appendingPathComponent(name + ".json"),
+            allowed: PythonDifferentialTests.allowed
+        )
         #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
     }
 
@@ -101,8 +104,11 @@ import Testing
         let dir = try #require(PythonDifferentialTests.resources("python-extra"))
         let goldenDir = try #require(PythonDifferentialTests.resources("python-extra-golden"))
         let differences = try PythonDifferentialTests.compare(
-            name: name, message: dir.appendingPathComponent(name + ".txt"),
-            golden: goldenDir.appendingPathComponent(name + ".json"), allowed: PythonDifferentialTests.allowedExtra)
+            name: name,
+            message: dir.appendingPathComponent(name + ".txt"),
+            golden: goldenDir.appendingPathComponent(name + ".json"),
+            allowed: PythonDifferentialTests.allowedExtra
+        )
         #expect(differences.isEmpty, "\(differences.joined(separator: "\n"))")
     }
 
@@ -116,15 +122,19 @@ import Testing
         var all: [String] = []
         for name in names {
             all += try PythonDifferentialTests.compare(
-                name: name, message: base.appendingPathComponent("corpus/\(name).txt"),
-                golden: base.appendingPathComponent("golden/\(name).json"), allowed: [:])
+                name: name,
+                message: base.appendingPathComponent("corpus/\(name).txt"),
+                golden: base.appendingPathComponent("golden/\(name).json"),
+                allowed: [:]
+            )
         }
         let report = base.appendingPathComponent("differences.txt")
         try all.joined(separator: "\n").write(to: report, atomically: true, encoding: .utf8)
         print("MIME_DIFF_CORPUS: \(names.count) messages, \(all.count) differences, see \(report.path)")
     }
 
-    static func compare(name: String, message: URL, golden goldenURL: URL, allowed: [String: String]) throws -> [String] {
+    static func compare(name: String, message: URL, golden goldenURL: URL, allowed: [String: String]) throws -> [String]
+    {
         let data = try Data(contentsOf: message)
         let goldenData = try Data(contentsOf: goldenURL)
         let golden = try #require(try JSONSerialization.jsonObject(with: goldenData) as? [String: Any])
@@ -150,25 +160,49 @@ import Testing
             check(i, "depth", String(part.depth), S(exp["depth"]))
             check(i, "parent", parentOf[ObjectIdentifier(part)].map(String.init) ?? "null", S(exp["parent"]))
             check(i, "content_type", part.contentType.mimeType, S(exp["content_type"]))
-            check(i, "is_multipart", part.hasChildren ? "true" : "false", PythonDifferentialTests.bool(exp["is_multipart"]))
+            check(
+                i,
+                "is_multipart",
+                part.hasChildren ? "true" : "false",
+                PythonDifferentialTests.bool(exp["is_multipart"])
+            )
             check(i, "filename", part.filename ?? "null", S(exp["filename"]))
             check(i, "disposition", part.disposition ?? "null", S(exp["disposition"]))
             var boundary = part.contentType.parameters["boundary"]
             while let b = boundary, let l = b.last, l == " " || l == "\t" { boundary = String(b.dropLast()) }
             check(i, "boundary", boundary ?? "null", S(exp["boundary"]))
             check(
-                i, "defects", PythonDifferentialTests.mapped(part.defects).joined(separator: ","),
-                ((exp["defects"] as? [String]) ?? []).sorted().joined(separator: ","))
-            check(i, "preamble", PythonDifferentialTests.digest(part.preamble), PythonDifferentialTests.digest(exp["preamble"]))
-            check(i, "epilogue", PythonDifferentialTests.digest(part.epilogue), PythonDifferentialTests.digest(exp["epilogue"]))
+                i,
+                "defects",
+                PythonDifferentialTests.mapped(part.defects).joined(separator: ","),
+                ((exp["defects"] as? [String]) ?? []).sorted().joined(separator: ",")
+            )
+            check(
+                i,
+                "preamble",
+                PythonDifferentialTests.digest(part.preamble),
+                PythonDifferentialTests.digest(exp["preamble"])
+            )
+            check(
+                i,
+                "epilogue",
+                PythonDifferentialTests.digest(part.epilogue),
+                PythonDifferentialTests.digest(exp["epilogue"])
+            )
             if !part.hasChildren {
                 let body = part.decodedBody()
                 check(
-                    i, "payload", PythonDifferentialTests.digest(body.bytes[...]),
-                    "\(S(exp["payload_len"])):\(S(exp["payload_sha256"]))")
+                    i,
+                    "payload",
+                    PythonDifferentialTests.digest(body.bytes[...]),
+                    "\(S(exp["payload_len"])):\(S(exp["payload_sha256"]))"
+                )
                 check(
-                    i, "payload_defects", PythonDifferentialTests.mapped(body.defects).joined(separator: ","),
-                    ((exp["payload_defects"] as? [String]) ?? []).sorted().joined(separator: ","))
+                    i,
+                    "payload_defects",
+                    PythonDifferentialTests.mapped(body.defects).joined(separator: ","),
+                    ((exp["payload_defects"] as? [String]) ?? []).sorted().joined(separator: ",")
+                )
             }
         }
         return differences

@@ -27,7 +27,9 @@ import Testing
             --XYZ--
             epilogue
 
-            """, crlf: crlf)
+            """,
+            crlf: crlf
+        )
         let root = m.root
         #expect(root.isMultipart)
         #expect(root.children.count == 2)
@@ -96,7 +98,8 @@ import Testing
             --i--
             --o--
 
-            """)
+            """
+        )
         let rfc822 = m.root.children[0]
         #expect(rfc822.isMessage)
         let inner = try #require(rfc822.children.first)
@@ -104,13 +107,18 @@ import Testing
         #expect(inner.isMultipart)
         #expect(inner.children[0].contentType.mimeType == "text/html")
         #expect(inner.children[0].depth == 3)
-        #expect(m.walk().map(\.contentType.mimeType) == ["multipart/mixed", "message/rfc822", "multipart/alternative", "text/html"])
+        #expect(
+            m.walk().map(\.contentType.mimeType) == [
+                "multipart/mixed", "message/rfc822", "multipart/alternative", "text/html",
+            ]
+        )
     }
 
     @Test func sameBoundaryNestedEndsAtOuter() throws {
         // An inner multipart reusing the outer boundary: the outer one wins, as in Python.
         let m = try parse(
-            "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nx\n--b--\n")
+            "Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: multipart/mixed; boundary=b\n\n--b\n\nx\n--b--\n"
+        )
         #expect(m.root.children.count == 2)
         #expect(m.root.children[0].codes.contains(.startBoundaryNotFound))
     }
@@ -135,7 +143,9 @@ import Testing
         bytes += hexBytes("1b2442404135613d71244e2434417749551b2842")
         let m = try MIMEMessage(parsing: bytes)
         #expect(m.root.decodedText()?.text == "請求書のご送付")
-        let q = try parse("Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n=E8=AB=8B=\nx")
+        let q = try parse(
+            "Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: quoted-printable\n\n=E8=AB=8B=\nx"
+        )
         #expect(q.root.decodedText()?.text == "請x")
         let unknown = try parse("Content-Type: text/plain; charset=x-nope\n\nabc")
         let r = try #require(unknown.root.decodedTextWithDefects())
@@ -183,7 +193,8 @@ import Testing
 
     @Test func uuencodedBody() throws {
         let m = try parse(
-            "Content-Type: application/octet-stream\nContent-Transfer-Encoding: x-uuencode\n\nbegin 644 a.txt\n#04)#\n`\nend\n")
+            "Content-Type: application/octet-stream\nContent-Transfer-Encoding: x-uuencode\n\nbegin 644 a.txt\n#04)#\n`\nend\n"
+        )
         #expect(m.root.decodedBody().bytes == Array("ABC".utf8))
         let bad = try parse("Content-Transfer-Encoding: x-uuencode\n\nno begin line\n")
         #expect(bad.root.decodedBody().bytes == Array("no begin line\n".utf8))
@@ -205,17 +216,21 @@ import Testing
 
 @Suite struct AddressTests {
     @Test func lists() {
-        #expect(MailAddress.parseList("a@example.invalid") == [MailAddress(displayName: nil, address: "a@example.invalid")])
+        #expect(
+            MailAddress.parseList("a@example.invalid") == [MailAddress(displayName: nil, address: "a@example.invalid")]
+        )
         #expect(
             MailAddress.parseList("\"Last, First\" <f@example.invalid>, b@example.invalid (Bob), <c@example.invalid>")
                 == [
                     MailAddress(displayName: "Last, First", address: "f@example.invalid"),
                     MailAddress(displayName: "Bob", address: "b@example.invalid"),
                     MailAddress(displayName: nil, address: "c@example.invalid"),
-                ])
+                ]
+        )
         #expect(
             MailAddress.parseList("Team: a@example.invalid, B <b@example.invalid>;, c@example.invalid").map(\.address)
-                == ["a@example.invalid", "b@example.invalid", "c@example.invalid"])
+                == ["a@example.invalid", "b@example.invalid", "c@example.invalid"]
+        )
         #expect(MailAddress.parseList("<@route.invalid:x@example.invalid>").map(\.address) == ["x@example.invalid"])
         #expect(MailAddress.parseList("Undisclosed recipients:;").isEmpty)
         #expect(MailAddress.parseList("John Q. Public <jqp@example.invalid>").first?.displayName == "John Q. Public")
