@@ -29,19 +29,27 @@ struct ZipCryptoKeys {
         k2 = Self.crcByte(k2, UInt8(truncatingIfNeeded: k1 >> 24))
     }
 
-    @inline(__always)
-    private var keystreamByte: UInt8 {
-        let t = (k2 | 2) & 0xFFFF
-        return UInt8(truncatingIfNeeded: (t &* (t ^ 1)) >> 8)
-    }
-
     /// Decrypts `buffer` in place.
     mutating func decrypt(_ buffer: UnsafeMutableRawBufferPointer) {
-        for i in 0..<buffer.count {
-            let p = buffer[i] ^ keystreamByte
-            buffer[i] = p
-            update(p)
+        guard let base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        // Keys in locals and the table through a pointer: the loop is the whole cost of ZipCrypto.
+        var k0 = self.k0
+        var k1 = self.k1
+        var k2 = self.k2
+        Self.crcTable.withUnsafeBufferPointer { table in
+            guard let t = table.baseAddress else { return }
+            for i in 0..<buffer.count {
+                let x = (k2 | 2) & 0xFFFF
+                let p = base[i] ^ UInt8(truncatingIfNeeded: (x &* (x ^ 1)) >> 8)
+                base[i] = p
+                k0 = t[Int((k0 ^ UInt32(p)) & 0xFF)] ^ (k0 >> 8)
+                k1 = (k1 &+ (k0 & 0xFF)) &* 134_775_813 &+ 1
+                k2 = t[Int((k2 ^ (k1 >> 24)) & 0xFF)] ^ (k2 >> 8)
+            }
         }
+        self.k0 = k0
+        self.k1 = k1
+        self.k2 = k2
     }
 
     /// Decrypts the 12-byte encryption header and returns its check byte (the last one).
