@@ -16,7 +16,7 @@ struct ArchiveParser {
     var centralDirectoryStart: Int?
     /// Byte ranges that belong to records and entry data; local headers found inside them are content, not entries.
     var covered: [Range<Int>] = []
-    private var anomaliesDropped = false
+    private var anomalyCounts: [ZIPAnomaly.Code: Int] = [:]
 
     init(_ bytes: ArraySlice<UInt8>, limits: ZIPLimits) {
         input = ByteCursor(bytes)
@@ -374,12 +374,10 @@ struct ArchiveParser {
     mutating func findHiddenLocalEntries(hidden: Bool) {
         let known = Set(entries.map { $0.localHeaderOffset })
         let ranges = Self.merged(covered)
-        var rangeIndex = 0
         var scannedUntil = 0  // end of the last entry found by this scan
         for p in scan.localHeaders {
             if p < scannedUntil || known.contains(UInt64(p)) { continue }
-            while rangeIndex < ranges.count && ranges[rangeIndex].upperBound <= p { rangeIndex += 1 }
-            if rangeIndex < ranges.count && ranges[rangeIndex].contains(p) { continue }
+            if Self.contains(ranges, p) { continue }
             guard let local = try? LocalHeader(in: input, at: p), isPlausible(local) else { continue }
             guard entries.count < limits.maxEntries.maximum else {
                 record(
@@ -464,7 +462,7 @@ struct ArchiveParser {
     mutating func reportOtherEndRecords(chosen: Int) {
         let ranges = Self.merged(covered)
         for p in scan.endRecords where p != chosen {
-            if ranges.contains(where: { $0.contains(p) }) { continue }
+            if Self.contains(ranges, p) { continue }
             record(.multipleEndRecords, offset: p, detail: "another end of central directory record")
         }
     }
@@ -549,22 +547,39 @@ struct ArchiveParser {
 
     // MARK: - Helpers
 
+    /// Records an anomaly, unless ``ZIPLimits/maxAnomalies`` of its code were recorded already (then one
+    /// "too-many-anomalies" says so). The cap is per code so that a flood of one kind (thousands of duplicate
+    /// names) cannot hide another (the overlapping entries of the same bomb).
     mutating func record(
         _ code: ZIPAnomaly.Code, entryIndex: Int? = nil, offset: Int? = nil, detail: String
     ) {
-        guard anomalies.count < limits.maxAnomalies.maximum else {
-            if !anomaliesDropped {
-                anomaliesDropped = true
+        let count = anomalyCounts[code, default: 0]
+        anomalyCounts[code] = count + 1
+        guard count < limits.maxAnomalies.maximum else {
+            if count == limits.maxAnomalies.maximum {
                 anomalies.append(
                     ZIPAnomaly(
                         .tooManyAnomalies,
-                        detail: "\(limits.maxAnomalies.name): more than \(limits.maxAnomalies.maximum) anomalies"))
+                        detail: "\(limits.maxAnomalies.name): more than \(limits.maxAnomalies.maximum) \(code) anomalies;"
+                            + " the rest were dropped"))
             }
             return
         }
         anomalies.append(ZIPAnomaly(code, entryIndex: entryIndex, offset: offset, detail: detail))
     }
 
+    /// Whether `p` lies in one of `ranges` (sorted and disjoint, as ``merged(_:)`` makes them).
+    static func contains(_ ranges: [Range<Int>], _ p: Int) -> Bool {
+        var lo = 0
+        var hi = ranges.count
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2
+            if ranges[mid].upperBound <= p { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < ranges.count && ranges[lo].contains(p)
+    }
+
+    /// Sorted, disjoint ranges covering the same bytes as `ranges`.
     static func merged(_ ranges: [Range<Int>]) -> [Range<Int>] {
         var out: [Range<Int>] = []
         for r in ranges.sorted(by: { $0.lowerBound < $1.lowerBound }) where !r.isEmpty {

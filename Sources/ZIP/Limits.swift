@@ -12,7 +12,7 @@ public struct ZIPLimits: Sendable, Hashable {
     public var maxNameBytes: Limit
     /// The most bytes inflated for one entry, padding included, before extraction stops.
     public var maxInflatedBytesPerEntry: Limit
-    /// The most anomalies recorded for one archive; one more says that the rest were dropped.
+    /// The most anomalies of one code recorded for one archive; one more says that the rest were dropped.
     public var maxAnomalies: Limit
     /// The most signature hits ("PK\x03\x04" and friends) remembered while scanning the whole input.
     public var maxSignatureHits: Limit

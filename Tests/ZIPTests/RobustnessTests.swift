@@ -75,3 +75,40 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
 }
+
+@Suite("Scale")
+struct ScaleTests {
+    /// Fifield's full overlap: thousands of central records pointing at one local header.
+    @Test func thousandsOfEntriesSharingOneLocalHeader() throws {
+        var b = ZIPBuilder()
+        b.add(name: "kernel.bin", [.zeros(1 << 16)])
+        let one = b.finished()
+        // Split the one-entry archive into its local part, central record and end record.
+        let cdOffset = Int(one[one.count - 6]) | Int(one[one.count - 5]) << 8 | Int(one[one.count - 4]) << 16
+        let record = Array(one[cdOffset..<(one.count - 22)])
+        let copies = 20_000
+        var out = Array(one[0..<cdOffset])
+        for _ in 0..<copies { out += record }
+        let cdSize = record.count * copies
+        out += le32(0x0605_4B50) + le16(0) + le16(0) + le16(UInt16(copies & 0xFFFF)) + le16(UInt16(copies & 0xFFFF))
+            + le32(UInt32(cdSize)) + le32(UInt32(cdOffset)) + le16(0)
+        let zip = try ZIPArchive(parsing: out)
+        #expect(zip.entries.count == copies)
+        // Capped per code: the flood of duplicate names does not hide the overlaps.
+        let cap = ZIPLimits.default.maxAnomalies.maximum
+        #expect(zip.anomalies(.duplicateName).count == cap)
+        #expect(zip.anomalies(.overlappingEntries).count == cap)
+        #expect(zip.anomalies(.tooManyAnomalies).count == 2)
+    }
+
+    /// A megabyte of "PK\x03\x04" and "PK\x05\x06" patterns parses in bounded time and memory.
+    @Test func signatureFlood() throws {
+        let flood = Array(repeating: [0x50, 0x4B, 0x03, 0x04, 0x50, 0x4B, 0x05, 0x06] as [UInt8], count: 1 << 15)
+            .flatMap { $0 }
+        _ = try? ZIPArchive(parsing: flood)
+        var b = ZIPBuilder()
+        b.add(name: "flood.bin", [.bytes(flood)], method: 0)
+        let zip = try ZIPArchive(parsing: b.finished())
+        #expect(zip.entries.count == 1)
+    }
+}
