@@ -1,3 +1,5 @@
+import CZlib
+
 /// Traditional PKWARE encryption ("ZipCrypto", APPNOTE 6.1): three 32-bit keys updated by every plaintext byte.
 ///
 /// ```
@@ -14,19 +16,18 @@ struct ZipCryptoKeys {
 
     /// Keys initialised with `password`.
     init(password: [UInt8]) {
-        for b in password { update(b) }
+        let t = Self.crcTable
+        for p in password { Self.update(&k0, &k1, &k2, with: p, table: t) }
     }
 
+    /// Steps the keys with one plaintext byte.
     @inline(__always)
-    private static func crcByte(_ crc: UInt32, _ b: UInt8) -> UInt32 {
-        crcTable[Int((crc ^ UInt32(b)) & 0xFF)] ^ (crc >> 8)
-    }
-
-    @inline(__always)
-    private mutating func update(_ plain: UInt8) {
-        k0 = Self.crcByte(k0, plain)
+    private static func update(
+        _ k0: inout UInt32, _ k1: inout UInt32, _ k2: inout UInt32, with p: UInt8, table t: UnsafePointer<UInt32>
+    ) {
+        k0 = t[Int((k0 ^ UInt32(p)) & 0xFF)] ^ (k0 >> 8)
         k1 = (k1 &+ (k0 & 0xFF)) &* 134_775_813 &+ 1
-        k2 = Self.crcByte(k2, UInt8(truncatingIfNeeded: k1 >> 24))
+        k2 = t[Int((k2 ^ (k1 >> 24)) & 0xFF)] ^ (k2 >> 8)
     }
 
     /// Decrypts `buffer` in place.
@@ -36,16 +37,12 @@ struct ZipCryptoKeys {
         var k0 = self.k0
         var k1 = self.k1
         var k2 = self.k2
-        Self.crcTable.withUnsafeBufferPointer { table in
-            guard let t = table.baseAddress else { return }
-            for i in 0..<buffer.count {
-                let x = (k2 | 2) & 0xFFFF
-                let p = base[i] ^ UInt8(truncatingIfNeeded: (x &* (x ^ 1)) >> 8)
-                base[i] = p
-                k0 = t[Int((k0 ^ UInt32(p)) & 0xFF)] ^ (k0 >> 8)
-                k1 = (k1 &+ (k0 & 0xFF)) &* 134_775_813 &+ 1
-                k2 = t[Int((k2 ^ (k1 >> 24)) & 0xFF)] ^ (k2 >> 8)
-            }
+        let t = Self.crcTable
+        for i in 0..<buffer.count {
+            let x = (k2 | 2) & 0xFFFF
+            let p = base[i] ^ UInt8(truncatingIfNeeded: (x &* (x ^ 1)) >> 8)
+            base[i] = p
+            Self.update(&k0, &k1, &k2, with: p, table: t)
         }
         self.k0 = k0
         self.k1 = k1
@@ -59,10 +56,6 @@ struct ZipCryptoKeys {
         return copy.last ?? 0
     }
 
-    /// The CRC-32 table (reflected polynomial 0xEDB88320).
-    static let crcTable: [UInt32] = (0..<256).map { n -> UInt32 in
-        var c = UInt32(n)
-        for _ in 0..<8 { c = c & 1 != 0 ? 0xEDB8_8320 ^ (c >> 1) : c >> 1 }
-        return c
-    }
+    /// zlib's byte-wise CRC-32 table (reflected polynomial 0xEDB88320), which the key schedule steps with.
+    static var crcTable: UnsafePointer<UInt32> { get_crc_table() }
 }
