@@ -50,9 +50,14 @@ public enum PasswordCandidates {
 
     /// Candidates found in `text`; `source` names the text (`body[1]`, `subject`).
     public static func extract(from text: String, source: String) -> [PasswordCandidate] {
+        // Fold full-width ASCII first (only when the text has any: U+FF01-U+FF5E are EF BC xx / EF BD xx).
+        let folded = text.utf8.contains(0xEF) ? foldWidth(text) : text
+        let bytes = Array(folded.utf8)
+        let hits = markerHits(in: bytes)
+        guard !hits.isEmpty else { return [] }
+
         var out: [PasswordCandidate] = []
         var seen = Set<String>()
-        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         func add(_ token: String, line: Int, marker: String) {
             guard out.count < maxCandidates, token.utf8.count >= 3, token.utf8.count <= maxLength,
                 !fillerWords.contains(token.lowercased()), seen.insert(token).inserted
@@ -63,35 +68,97 @@ public enum PasswordCandidates {
                 add(String(token.dropLast()), line: line, marker: marker)
             }
         }
-        for (index, rawLine) in lines.enumerated() where out.count < maxCandidates {
-            let line = foldWidth(String(rawLine))
-            let lower = line.lowercased()
-            var searchFrom = lower.startIndex
-            while let (marker, range) = findMarker(in: lower, from: searchFrom) {
-                searchFrom = range.upperBound
-                let rest = line[range.upperBound...]
-                let tokens = asciiTokens(afterOpeners: rest)
-                if let first = tokens.first {
-                    add(first, line: index + 1, marker: marker)
-                } else {
-                    // The password is on one of the next lines.
-                    var looked = 0
-                    var next = index + 1
-                    while next < lines.count, looked < 3 {
-                        let candidateLine = foldWidth(String(lines[next]))
-                        next += 1
-                        if candidateLine.allSatisfy({ $0.isWhitespace }) { continue }
-                        looked += 1
-                        let t = asciiTokens(afterOpeners: Substring(candidateLine))
-                        if let first = t.first {
-                            add(first, line: next, marker: marker)
-                            break
-                        }
-                    }
+        for hit in hits where out.count < maxCandidates {
+            let lineEnd = bytes[hit.end...].firstIndex(of: 0x0A) ?? bytes.endIndex
+            let rest = String(decoding: bytes[hit.end..<lineEnd], as: UTF8.self)
+            if let first = asciiTokens(afterOpeners: Substring(rest)).first {
+                add(first, line: hit.line, marker: hit.marker)
+                continue
+            }
+            // The password is on one of the next non-empty lines.
+            var looked = 0
+            var lineStart = lineEnd
+            var line = hit.line
+            while lineStart < bytes.endIndex, looked < 3 {
+                lineStart += 1
+                line += 1
+                let end = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.endIndex
+                let candidateLine = String(decoding: bytes[lineStart..<end], as: UTF8.self)
+                lineStart = end
+                if candidateLine.allSatisfy({ $0.isWhitespace }) { continue }
+                looked += 1
+                if let first = asciiTokens(afterOpeners: Substring(candidateLine)).first {
+                    add(first, line: line, marker: hit.marker)
+                    break
                 }
             }
         }
         return out
+    }
+
+    struct MarkerHit {
+        var marker: String
+        var end: Int
+        var line: Int
+    }
+
+    static let markerBytes: [(String, [UInt8])] = markers.map { ($0, Array($0.utf8)) }
+    /// Markers by their first byte, longest first.
+    static let markersByFirstByte: [UInt8: [(String, [UInt8])]] = Dictionary(
+        grouping: markerBytes, by: { $0.1[0] })
+
+    static func isASCIIAlnum(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+    }
+
+    /// Every marker occurrence, one per position (the longest), in text order; ASCII markers match any case and
+    /// need word boundaries (`compass` and `passport` are not markers).
+    static func markerHits(in bytes: [UInt8]) -> [MarkerHit] {
+        var hits: [MarkerHit] = []
+        var line = 1
+        var i = 0
+        let n = bytes.count
+        while i < n {
+            let b = bytes[i]
+            if b == 0x0A {
+                line += 1
+                i += 1
+                continue
+            }
+            let lower = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
+            guard let candidates = markersByFirstByte[lower] else {
+                i += 1
+                continue
+            }
+            var matched: (String, Int)?
+            for (marker, m) in candidates where i + m.count <= n {
+                var ok = true
+                for k in 0..<m.count {
+                    var c = bytes[i + k]
+                    if c >= 0x41 && c <= 0x5A { c |= 0x20 }
+                    if c != m[k] {
+                        ok = false
+                        break
+                    }
+                }
+                guard ok else { continue }
+                if m[0] < 0x80 {
+                    if i > 0 && isASCIIAlnum(bytes[i - 1]) { continue }
+                    if i + m.count < n {
+                        let a = bytes[i + m.count] | 0x20
+                        if a >= 0x61 && a <= 0x7A { continue }
+                    }
+                }
+                if m.count > (matched?.1 ?? 0) { matched = (marker, m.count) }
+            }
+            if let (marker, length) = matched {
+                hits.append(MarkerHit(marker: marker, end: i + length, line: line))
+                i += length
+            } else {
+                i += 1
+            }
+        }
+        return hits
     }
 
     /// Candidates from a subject: marker tokens first, then every ASCII token of 4 to 32 characters.
@@ -118,34 +185,6 @@ public enum PasswordCandidates {
     }
 
     // MARK: - Helpers
-
-    static func findMarker(in lower: String, from start: String.Index) -> (String, Range<String.Index>)? {
-        var best: (String, Range<String.Index>)?
-        for marker in markers {
-            var from = start
-            while let r = lower.range(of: marker, range: from..<lower.endIndex) {
-                from = r.upperBound
-                let isASCII = marker.unicodeScalars.allSatisfy(\.isASCII)
-                if isASCII {
-                    if r.lowerBound > lower.startIndex {
-                        let before = lower[lower.index(before: r.lowerBound)]
-                        if before.isASCII && (before.isLetter || before.isNumber) { continue }
-                    }
-                    if r.upperBound < lower.endIndex {
-                        let after = lower[r.upperBound]
-                        if after.isASCII && after.isLetter { continue }
-                    }
-                }
-                if let b = best?.1, b.lowerBound < r.lowerBound || (b.lowerBound == r.lowerBound && b.upperBound >= r.upperBound) {
-                    // keep the earlier (or longer) match
-                } else {
-                    best = (marker, r)
-                }
-                break
-            }
-        }
-        return best
-    }
 
     /// ASCII tokens of `text` after skipping opening separators and Japanese connectives (`は`, `：`).
     static func asciiTokens(afterOpeners text: Substring) -> [String] {

@@ -90,16 +90,18 @@ public enum Sniffer {
     static func hasEndOfCentralDirectory(_ bytes: ArraySlice<UInt8>) -> Bool {
         guard bytes.count >= 22 else { return false }
         let tail = bytes.suffix(65_535 + 22)
-        var i = tail.endIndex - 22
-        while i >= tail.startIndex {
-            if tail[i] == 0x50, tail[i + 1] == 0x4B, tail[i + 2] == 0x05, tail[i + 3] == 0x06 {
-                // The comment length must reach the end exactly (or nearly: some writers pad).
-                let commentLength = Int(tail[i + 20]) | Int(tail[i + 21]) << 8
-                if i + 22 + commentLength <= tail.endIndex { return true }
+        return tail.withUnsafeBytes { raw -> Bool in
+            var i = raw.count - 22
+            while i >= 0 {
+                // "PK\u{05}\u{06}" read as one little-endian word.
+                if UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)) == 0x0605_4B50 {
+                    let commentLength = Int(raw[i + 20]) | Int(raw[i + 21]) << 8
+                    if i + 22 + commentLength <= raw.count { return true }
+                }
+                i -= 1
             }
-            i -= 1
+            return false
         }
-        return false
     }
 
     static func isPE(_ bytes: ArraySlice<UInt8>) -> Bool {
@@ -159,14 +161,48 @@ public enum Sniffer {
             controls += 1
         }
         guard controls * 20 < window.count else { return .unknown }
-        let lower = String(decoding: window.prefix(1024), as: UTF8.self).lowercased()
-        let trimmed = lower.drop(while: { $0.isWhitespace || $0 == "\u{FEFF}" })
-        if trimmed.hasPrefix("<!doctype html") || trimmed.hasPrefix("<html") || lower.contains("<html")
-            || lower.contains("<script") || lower.contains("<body")
+        let head = window.prefix(1024)
+        // Skip a UTF-8 byte order mark and leading white space.
+        var start = head.startIndex
+        if head.starts(with: [0xEF, 0xBB, 0xBF]) { start += 3 }
+        while start < head.endIndex, head[start] == 0x20 || head[start] == 0x09 || head[start] == 0x0A
+            || head[start] == 0x0D
+        {
+            start += 1
+        }
+        let trimmed = head[start...]
+        if startsCaseInsensitive(trimmed, "<!doctype html") || startsCaseInsensitive(trimmed, "<html")
+            || containsCaseInsensitive(head, "<html") || containsCaseInsensitive(head, "<script")
+            || containsCaseInsensitive(head, "<body")
         {
             return .html
         }
-        if trimmed.hasPrefix("<?xml") { return .xml }
+        if startsCaseInsensitive(trimmed, "<?xml") { return .xml }
         return .text
+    }
+
+    static func startsCaseInsensitive(_ bytes: ArraySlice<UInt8>, _ ascii: StaticString) -> Bool {
+        let n = ascii.utf8CodeUnitCount
+        guard bytes.count >= n else { return false }
+        return ascii.withUTF8Buffer { m in
+            var i = bytes.startIndex
+            for c in m {
+                var b = bytes[i]
+                if b >= 0x41 && b <= 0x5A { b |= 0x20 }
+                if b != c { return false }
+                i += 1
+            }
+            return true
+        }
+    }
+
+    static func containsCaseInsensitive(_ bytes: ArraySlice<UInt8>, _ ascii: StaticString) -> Bool {
+        guard let first = ascii.withUTF8Buffer({ $0.first }) else { return true }
+        var i = bytes.startIndex
+        while let lt = bytes[i...].firstIndex(of: first) {
+            if startsCaseInsensitive(bytes[lt...], ascii) { return true }
+            i = lt + 1
+        }
+        return false
     }
 }
