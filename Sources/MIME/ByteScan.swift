@@ -60,17 +60,55 @@ enum ByteScan {
         String(decoding: bytes.map(lower), as: UTF8.self)
     }
 
-    /// Counts line feeds in `p[from..<to]`.
+    /// Counts line feeds in `p[from..<to]`, eight bytes at a time.
     static func countLF(_ p: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> Int {
+        guard from < to, let base = p.baseAddress else { return 0 }
         var c = 0
         var i = from
+        let pattern: UInt64 = 0x0A0A_0A0A_0A0A_0A0A
+        while i + 8 <= to {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) ^ pattern
+            // The high bit of a byte of t is clear exactly where w's byte is zero.
+            let t = ((w & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | w
+            c += (~t & 0x8080_8080_8080_8080).nonzeroBitCount
+            i += 8
+        }
         while i < to {
-            let j = find(0x0A, in: p, from: i, to: to)
-            if j >= to { break }
-            c += 1
-            i = j + 1
+            if p[i] == 0x0A { c += 1 }
+            i += 1
         }
         return c
+    }
+
+    /// For the mbox splitter: the first line feed in `p[from..<to]` followed by `F` or `>` (a line that may start a
+    /// message or need unquoting) or ending the buffer, or `to`; and the number of line feeds before it.
+    static func nextMboxCandidate(_ p: UnsafeBufferPointer<UInt8>, from: Int, to: Int) -> (index: Int, lines: Int) {
+        guard from < to, let base = p.baseAddress else { return (to, 0) }
+        var lines = 0
+        var i = from
+        @inline(__always) func candidate(_ j: Int) -> Bool {
+            j + 1 >= to || p[j + 1] == 0x46 || p[j + 1] == 0x3E
+        }
+        while i + 8 <= to {
+            let w = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) ^ 0x0A0A_0A0A_0A0A_0A0A
+            let t = ((w & 0x7F7F_7F7F_7F7F_7F7F) &+ 0x7F7F_7F7F_7F7F_7F7F) | w
+            var mask = ~t & 0x8080_8080_8080_8080  // high bit of each line-feed byte
+            while mask != 0 {
+                let j = i + mask.trailingZeroBitCount / 8
+                if candidate(j) { return (j, lines) }
+                lines += 1
+                mask &= mask &- 1
+            }
+            i += 8
+        }
+        while i < to {
+            if p[i] == 0x0A {
+                if candidate(i) { return (i, lines) }
+                lines += 1
+            }
+            i += 1
+        }
+        return (to, lines)
     }
 }
 

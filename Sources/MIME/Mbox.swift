@@ -83,13 +83,15 @@ public struct MboxSplitter: Sendable {
                     }
                     decideHead(&out)
                 case .body, .envelope:
-                    var nl = ByteScan.find(0x0A, in: p, from: i, to: n)
+                    var nl: Int
                     if state == .body {
-                        // Take whole runs of lines that cannot start a message or need unquoting.
-                        while nl + 1 < n && p[nl + 1] != 0x46 && p[nl + 1] != 0x3E {
-                            line += 1
-                            nl = ByteScan.find(0x0A, in: p, from: nl + 1, to: n)
-                        }
+                        // Take the whole run up to the next line that may start a message or need unquoting
+                        // ("\nF", "\n>"), or up to a line feed that ends the chunk.
+                        let c = ByteScan.nextMboxCandidate(p, from: i, to: n)
+                        nl = c.index
+                        line += c.lines
+                    } else {
+                        nl = ByteScan.find(0x0A, in: p, from: i, to: n)
                     }
                     let end = nl < n ? nl + 1 : n
                     let run = UnsafeBufferPointer(rebasing: p[i..<end])
@@ -164,7 +166,9 @@ public struct MboxSplitter: Sendable {
 
     private mutating func emit(_ out: inout [MboxMessage]) {
         defer {
+            // Most messages are tens or hundreds of KiB: start there rather than doubling up from nothing.
             current = []
+            current.reserveCapacity(min(maxMessageBytes, 64 << 10))
             truncated = false
             envelope = nil
         }
