@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import Inspection
@@ -142,5 +143,30 @@ import Testing
             #expect(!r.title.isEmpty && !r.rationale.isEmpty, "\(r.id)")
             #expect(r.id.rawValue.contains("."), "\(r.id)")
         }
+    }
+}
+
+@Suite struct ReportJSONTests {
+    /// The hand-written serializer must write what JSONEncoder writes from the Codable types.
+    @Test(arguments: [
+        "mail/zipcrypto-password-in-body.eml", "mail/aes256-no-password.eml", "mail/ppap-clean.eml",
+        "mail/double-extension.eml",
+    ])
+    func directSerializerMatchesJSONEncoder(path: String) throws {
+        var result = try Fixture.scan(path)
+        result.messageIndex = 3
+        result.messageOffset = 1234
+        result.error = "quote \" backslash \\ tab \t control \u{01} slash /"
+        result.findings.append(
+            Finding(id: "x.y", severity: .low, score: 0.25, title: "t", message: "日本語\n", evidence: Evidence(
+                path: "a/b", offset: 7, line: 9, detail: "d")))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let viaEncoder = try JSONSerialization.jsonObject(with: encoder.encode(result)) as? NSDictionary
+        let direct = try JSONSerialization.jsonObject(with: Data(result.jsonBytes)) as? NSDictionary
+        #expect(viaEncoder != nil)
+        #expect(viaEncoder == direct)
+        // Byte for byte, too (same key order, same number formatting).
+        #expect(String(decoding: try encoder.encode(result), as: UTF8.self) == String(decoding: result.jsonBytes, as: UTF8.self))
     }
 }

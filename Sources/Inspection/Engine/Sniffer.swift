@@ -91,13 +91,22 @@ public enum Sniffer {
         guard bytes.count >= 22 else { return false }
         let tail = bytes.suffix(65_535 + 22)
         return tail.withUnsafeBytes { raw -> Bool in
+            func isEnd(_ i: Int) -> Bool {
+                guard raw[i] == 0x50, raw[i + 1] == 0x4B, raw[i + 2] == 0x05, raw[i + 3] == 0x06 else { return false }
+                let commentLength = Int(raw[i + 20]) | Int(raw[i + 21]) << 8
+                return i + 22 + commentLength <= raw.count
+            }
+            // Backwards, eight bytes at a time: skip words that hold no "P" (SWAR zero-byte test on word ^ "PPPPPPPP").
             var i = raw.count - 22
-            while i >= 0 {
-                // "PK\u{05}\u{06}" read as one little-endian word.
-                if UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i, as: UInt32.self)) == 0x0605_4B50 {
-                    let commentLength = Int(raw[i + 20]) | Int(raw[i + 21]) << 8
-                    if i + 22 + commentLength <= raw.count { return true }
+            while i >= 7 {
+                let word = raw.loadUnaligned(fromByteOffset: i - 7, as: UInt64.self) ^ 0x5050_5050_5050_5050
+                if (word &- 0x0101_0101_0101_0101) & ~word & 0x8080_8080_8080_8080 != 0 {
+                    for j in stride(from: i, through: i - 7, by: -1) where isEnd(j) { return true }
                 }
+                i -= 8
+            }
+            while i >= 0 {
+                if isEnd(i) { return true }
                 i -= 1
             }
             return false

@@ -56,14 +56,15 @@ public struct RunSummary: Codable, Sendable {
 
 /// Reads inputs (files, mbox, Maildir, directories, stdin) as a stream of jobs and scans them on all cores.
 ///
-/// Memory stays bounded: jobs are gathered into batches of at most ``batchBytes`` (or ``batchJobs``), each batch is
-/// scanned in parallel, its results are handed out in input order, and then it is dropped. An mbox is split while it
+/// Memory stays bounded: jobs are gathered into batches of at most ``batchBytes`` (or ``batchJobs``); each batch is
+/// scanned in parallel in the background while the next one is read and the previous one is reported (so at most
+/// three batches exist at once), results are handed out in input order, and then the batch is dropped. An mbox is split while it
 /// is read (``MboxSplitter``), so a 2 GB mbox never sits in memory.
 public struct ScanPipeline: Sendable {
     public var inspector: Inspector
     public var workers: Int
-    public var batchBytes = 32 << 20
-    public var batchJobs = 256
+    public var batchBytes = 16 << 20
+    public var batchJobs = 128
     /// Files above this size are read through a padding stripper.
     public var maxFileBytes: Int { inspector.limits.maxArtifactBytes.maximum }
 
@@ -89,10 +90,11 @@ public struct ScanPipeline: Sendable {
         var progress = ScanProgress(scanned: 0, bytesRead: 0, totalBytes: Self.totalSize(paths), detected: 0)
         var batch: [ScanJob] = []
         var batchSize = 0
+        // The batch being scanned in the background while the next one is read and the previous one reported.
+        var inFlight: InFlightBatch?
 
-        func flush() {
-            guard !batch.isEmpty else { return }
-            for result in scanBatch(batch) {
+        func emit(_ results: [ScanResult]) {
+            for result in results {
                 summary.scanned += 1
                 if result.error != nil { summary.errors += 1 }
                 switch result.verdict {
@@ -105,8 +107,16 @@ public struct ScanPipeline: Sendable {
             }
             progress.scanned = summary.scanned
             onProgress(progress)
+        }
+
+        func flush() {
+            guard !batch.isEmpty else { return }
+            let previous = inFlight
+            inFlight = startBatch(batch)
             batch.removeAll(keepingCapacity: true)
             batchSize = 0
+            // Report the previous batch while this one is scanned.
+            if let previous { emit(previous.wait()) }
         }
 
         var enumerator = JobEnumerator(maxFileBytes: maxFileBytes, minimumPaddingRun: inspector.limits.minimumPaddingRun)
@@ -121,22 +131,28 @@ public struct ScanPipeline: Sendable {
             }
         }
         flush()
+        if let last = inFlight { emit(last.wait()) }
         summary.durationSeconds = Double(ScanBudget.nowNanoseconds() &- started) / 1e9
         return summary
     }
 
-    /// Scans a batch on `workers` threads; results in input order.
-    func scanBatch(_ jobs: [ScanJob]) -> [ScanResult] {
-        let slots = ResultSlots(count: jobs.count)
+    /// Starts scanning a batch on `workers` threads in the background.
+    func startBatch(_ jobs: [ScanJob]) -> InFlightBatch {
+        let batch = InFlightBatch(count: jobs.count)
         let inspector = self.inspector
-        if jobs.count == 1 || workers == 1 {
-            for (i, job) in jobs.enumerated() { slots.set(i, inspector.scan(job)) }
-        } else {
-            DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
-                slots.set(i, inspector.scan(jobs[i]))
+        let workers = self.workers
+        batch.group.enter()
+        DispatchQueue.global().async {
+            if jobs.count == 1 || workers == 1 {
+                for (i, job) in jobs.enumerated() { batch.slots.set(i, inspector.scan(job)) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
+                    batch.slots.set(i, inspector.scan(jobs[i]))
+                }
             }
+            batch.group.leave()
         }
-        return slots.results()
+        return batch
     }
 
     static func totalSize(_ paths: [String]) -> Int? {
@@ -146,6 +162,19 @@ public struct ScanPipeline: Sendable {
             total += s
         }
         return total
+    }
+}
+
+/// A batch being scanned: wait for its results, in input order.
+final class InFlightBatch: Sendable {
+    let slots: ResultSlots
+    let group = DispatchGroup()
+
+    init(count: Int) { slots = ResultSlots(count: count) }
+
+    func wait() -> [ScanResult] {
+        group.wait()
+        return slots.results()
     }
 }
 

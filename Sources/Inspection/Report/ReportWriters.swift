@@ -31,8 +31,7 @@ public struct JSONReportWriter {
     }
 
     public mutating func add(_ result: ScanResult) {
-        guard let data = try? encoder.encode(result) else { return }
-        write((count == 0 ? "\n" : ",\n") + String(decoding: data, as: UTF8.self))
+        write((count == 0 ? "\n" : ",\n") + String(decoding: result.jsonBytes, as: UTF8.self))
         count += 1
     }
 
