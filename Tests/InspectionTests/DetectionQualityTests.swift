@@ -1,0 +1,56 @@
+import Foundation
+import Testing
+
+@testable import Inspection
+
+/// The labelled corpus of docs/detection-quality.md: every Emotet-style lure the engine can open is malicious, an
+/// archive it cannot open is at least suspicious, and no ordinary message is malicious. Prints the confusion table.
+@Suite struct DetectionQualityTests {
+    enum Label: String, CaseIterable {
+        case lure = "Emotet-style, openable"
+        case lockedLure = "Emotet-style, password not in the mail"
+        case ordinary = "ordinary"
+    }
+
+    static func corpus() throws -> [(String, Label)] {
+        var items: [(String, Label)] = [
+            ("Tests/InspectionTests/Resources/mail/zipcrypto-password-in-body.eml", .lure),
+            ("Tests/InspectionTests/Resources/mail/aes256-password-in-body.eml", .lure),
+            ("Tests/InspectionTests/Resources/mail/double-extension.eml", .lure),
+            ("Examples/emotet-style-reply.eml", .lure),
+            ("Tests/InspectionTests/Resources/mail/zipcrypto-no-password.eml", .lockedLure),
+            ("Tests/InspectionTests/Resources/mail/aes256-no-password.eml", .lockedLure),
+            ("Tests/InspectionTests/Resources/mail/ppap-clean.eml", .ordinary),
+            ("Tests/InspectionTests/Resources/mail/utf8-password-next-line.eml", .ordinary),
+            ("Examples/ordinary-ppap.eml", .ordinary),
+        ]
+        let dir = RepoFile.root.appendingPathComponent("Tests/MIMETests/Resources/python-email")
+        for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where name.hasPrefix("msg_") {
+            items.append(("Tests/MIMETests/Resources/python-email/\(name)", .ordinary))
+        }
+        return items
+    }
+
+    @Test func confusionTable() throws {
+        var table: [Label: [VerdictLevel: Int]] = [:]
+        var wrong: [String] = []
+        for (path, label) in try Self.corpus() {
+            let r = Inspector().scan(try RepoFile.bytes(path)[...], name: path, input: path)
+            table[label, default: [:]][r.verdict, default: 0] += 1
+            switch label {
+            case .lure where r.verdict != .malicious: wrong.append("\(path): \(r.verdict)")
+            case .lockedLure where r.verdict == .clean: wrong.append("\(path): \(r.verdict)")
+            case .ordinary where r.verdict == .malicious: wrong.append("\(path): \(r.verdict)")
+            default: break
+            }
+        }
+        var text = "| label | clean | suspicious | malicious |\n|---|---|---|---|\n"
+        for label in Label.allCases {
+            let row = table[label] ?? [:]
+            text += "| \(label.rawValue) | \(row[.clean] ?? 0) | \(row[.suspicious] ?? 0) | \(row[.malicious] ?? 0) |\n"
+        }
+        print(text)
+        #expect(wrong.isEmpty, "\(wrong)")
+        #expect((table[.ordinary]?[.clean] ?? 0) >= 50)
+    }
+}
