@@ -19,7 +19,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
-        .package(url: "https://github.com/swift-extras/swift-extras-base64", from: "1.0.0"),
     ],
     targets: [
         // Base: bounds-checked reads over untrusted bytes, named limits, typed errors.
@@ -31,10 +30,7 @@ let package = Package(
         // Formats (pure, no I/O).
         .target(
             name: "MIME",
-            dependencies: [
-                "ByteCursor", "Charsets",
-                .product(name: "ExtrasBase64", package: "swift-extras-base64"),
-            ],
+            dependencies: ["ByteCursor", "Charsets"],
             swiftSettings: strict),
         .target(
             name: "ZIP",
