@@ -84,6 +84,9 @@ public struct TextReportWriter {
             return
         }
         var s = "\(badge(r.verdict))  score \(r.score)  \(r.label)\n"
+        if let props = r.root.properties, props["mail.subject"] != nil || props["mail.from"] != nil {
+            s += "  \(paint("From:", "2")) \(props["mail.from"] ?? "-")  \(paint("Subject:", "2")) \(props["mail.subject"] ?? "-")\n"
+        }
         let shown = verbose ? r.findings : r.findings.filter { $0.severity > .info }
         for f in shown {
             s += "  \(severity(f.severity)) \(paint(f.id, "1"))  \(f.title)\n"
