@@ -63,6 +63,11 @@ struct Scan: ParsableCommand {
     @Option(name: .customLong("password"), help: "An extra archive password to try (repeatable).")
     var passwords: [String] = []
 
+    @Option(
+        help: ArgumentHelp(
+            "Digests computed for every artifact, comma-separated.", valueName: "md5,sha1,sha256"))
+    var digests = "md5,sha1,sha256"
+
     @Option(help: "Worker threads (default: one per core).")
     var jobs: Int?
 
@@ -76,13 +81,27 @@ struct Scan: ParsableCommand {
         if paths.isEmpty { throw ValidationError("name at least one PATH, or - for standard input") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         if let maxDepth, maxDepth < 1 { throw ValidationError("--max-depth must be at least 1") }
+        _ = try digestKinds()
+    }
+
+    func digestKinds() throws -> Set<DigestKind> {
+        var kinds = Set<DigestKind>()
+        for name in digests.split(separator: ",") {
+            let trimmed = name.trimmingCharacters(in: .whitespaces).lowercased().replacingOccurrences(of: "-", with: "")
+            guard let kind = DigestKind(rawValue: trimmed) else {
+                throw ValidationError("--digests: unknown digest '\(name)' (md5, sha1, sha256)")
+            }
+            kinds.insert(kind)
+        }
+        if kinds.isEmpty { throw ValidationError("--digests: name at least one of md5, sha1, sha256") }
+        return kinds
     }
 
     func run() throws {
         var limits = BudgetLimits.default
         if let maxDepth { limits.maxDepth.maximum = maxDepth }
         if let timeout { limits.maxMilliseconds.maximum = timeout * 1000 }
-        let inspector = Inspector(limits: limits, userPasswords: passwords)
+        let inspector = Inspector(limits: limits, userPasswords: passwords, digests: try digestKinds())
         let pipeline = ScanPipeline(inspector: inspector, workers: jobs ?? ScanPipeline.defaultWorkers)
 
         let out = OutputStream.standardOutput

@@ -60,6 +60,22 @@ struct CLI {
     }
 
     static func example(_ name: String) -> String { "Examples/\(name)" }
+
+    /// SHA-256 of a file by the system's sha256sum, an implementation we did not write.
+    static func sha256Hex(_ url: URL) throws -> String { try digestHex(url, tool: "sha256sum") }
+
+    /// A file's digest by coreutils' `md5sum`, `sha1sum` or `sha256sum`.
+    static func digestHex(_ url: URL, tool: String) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/\(tool)")
+        p.arguments = [url.path]
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(String(decoding: data, as: UTF8.self).prefix { $0 != " " })
+    }
     static func fixture(_ name: String) -> String { "Tests/InspectionTests/Resources/mail/\(name)" }
 }
 
@@ -117,9 +133,22 @@ struct CLI {
         #expect(root["type"] as? String == "message/rfc822")
         #expect(root["path"] as? String == "message")
         let hashes = try #require(root["hashes"] as? [String: String])
-        #expect(hashes["sha256"]?.count == 64)
+        let file = CLI.packageRoot.appendingPathComponent(CLI.example("emotet-style-reply.eml"))
+        #expect(hashes["md5"] == (try CLI.digestHex(file, tool: "md5sum")))
+        #expect(hashes["sha1"] == (try CLI.digestHex(file, tool: "sha1sum")))
+        #expect(hashes["sha256"] == (try CLI.digestHex(file, tool: "sha256sum")))
         let summary = try #require(doc["summary"] as? [String: Any])
         #expect(summary["malicious"] as? Int == 1)
+    }
+
+    @Test func digestsCanBeChosen() throws {
+        let out = try CLI.run(["scan", "--json", "--digests", "sha256", CLI.example("ordinary-ppap.eml")])
+        let root = try #require((try CLI.json(out)["results"] as? [[String: Any]])?.first?["root"] as? [String: Any])
+        #expect(root["hashes"] as? [String: String] == [
+            "sha256": "\(try CLI.sha256Hex(CLI.packageRoot.appendingPathComponent(CLI.example("ordinary-ppap.eml"))))"
+        ])
+        let bad = try CLI.run(["scan", "--digests", "crc32", CLI.example("ordinary-ppap.eml")])
+        #expect(bad.status == 2)
     }
 
     @Test func mboxIsSplitAndEachMessageReported() throws {

@@ -51,7 +51,7 @@ import Testing
         #expect(r.verdict == .clean)
         // Every artifact carries its three hashes.
         for n in r.nodes {
-            #expect(n.hashes.md5.count == 32 && n.hashes.sha1.count == 40 && n.hashes.sha256.count == 64)
+            #expect(n.hashes.md5?.count == 32 && n.hashes.sha1?.count == 40 && n.hashes.sha256?.count == 64)
         }
     }
 

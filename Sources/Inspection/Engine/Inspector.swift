@@ -11,10 +11,15 @@ public struct Inspector: Sendable {
     public var limits: BudgetLimits
     /// Passwords the user supplied (`--password`), tried before the defaults.
     public var userPasswords: [String]
+    /// The digests computed for every artifact.
+    public var digests: Set<DigestKind>
 
-    public init(limits: BudgetLimits = .default, userPasswords: [String] = []) {
+    public init(
+        limits: BudgetLimits = .default, userPasswords: [String] = [], digests: Set<DigestKind> = Set(DigestKind.allCases)
+    ) {
         self.limits = limits
         self.userPasswords = userPasswords
+        self.digests = digests
     }
 
     /// Which analyzer sees which content type: decided here and nowhere else.
@@ -30,7 +35,7 @@ public struct Inspector: Sendable {
 
     /// Scans one input (a file, or one message of an mbox).
     public func scan(_ job: ScanJob) -> ScanResult {
-        var run = Run(budget: ScanBudget(limits: limits))
+        var run = Run(budget: ScanBudget(limits: limits), digests: digests)
         let rootContext = InspectionContext(
             passwordCandidates: PasswordCandidates.fromUser(userPasswords) + PasswordCandidates.defaults)
         let rootSegment = Sniffer.sniff(job.bytes) == .mailMessage ? "message" : (job.name ?? "input")
@@ -43,7 +48,7 @@ public struct Inspector: Sendable {
             run.visit(root, parentPath: nil, depth: 0, context: rootContext)
             ?? ArtifactNode(
                 path: rootSegment, name: job.name, type: Sniffer.sniff(job.bytes), size: job.bytes.count,
-                hashes: Run.hashes(job.bytes), children: [])
+                hashes: run.hashes(job.bytes), children: [])
         let findings = run.findings.sorted {
             $0.severity != $1.severity ? $0.severity > $1.severity : $0.evidence.path < $1.evidence.path
         }
@@ -58,6 +63,7 @@ public struct Inspector: Sendable {
     /// The state of one scan.
     struct Run {
         var budget: ScanBudget
+        let digests: Set<DigestKind>
         var findings: [Finding] = []
 
         mutating func record(_ fact: Fact, at path: String) {
@@ -82,7 +88,7 @@ public struct Inspector: Sendable {
                 path: path, name: artifact.name, type: type, declaredType: artifact.declaredType,
                 size: artifact.bytes.count, originalSize: artifact.originalSize,
                 paddingBytes: artifact.padding.isEmpty ? nil : artifact.padding.reduce(0) { $0 + $1.length },
-                truncated: artifact.truncated ? true : nil, hashes: Self.hashes(artifact.bytes),
+                truncated: artifact.truncated ? true : nil, hashes: hashes(artifact.bytes),
                 properties: artifact.properties.isEmpty ? nil : artifact.properties, children: [])
 
             for fact in NameChecks.facts(name: artifact.name, type: type, artifact: artifact) {
@@ -122,11 +128,12 @@ public struct Inspector: Sendable {
             return node
         }
 
-        static func hashes(_ bytes: ArraySlice<UInt8>) -> Hashes {
+        func hashes(_ bytes: ArraySlice<UInt8>) -> Hashes {
             bytes.withUnsafeBytes { raw in
                 Hashes(
-                    md5: hex(Insecure.MD5.hash(data: raw)), sha1: hex(Insecure.SHA1.hash(data: raw)),
-                    sha256: hex(SHA256.hash(data: raw)))
+                    md5: digests.contains(.md5) ? Self.hex(Insecure.MD5.hash(data: raw)) : nil,
+                    sha1: digests.contains(.sha1) ? Self.hex(Insecure.SHA1.hash(data: raw)) : nil,
+                    sha256: digests.contains(.sha256) ? Self.hex(SHA256.hash(data: raw)) : nil)
             }
         }
 

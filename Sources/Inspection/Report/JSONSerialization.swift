@@ -84,12 +84,11 @@ struct JSONOut {
         bytes.append(0x5D)
         if let d = n.declaredType { key("declaredType", first: &first); string(d) }
         key("hashes", first: &first)
-        raw("{\"md5\":")
-        string(n.hashes.md5)
-        raw(",\"sha1\":")
-        string(n.hashes.sha1)
-        raw(",\"sha256\":")
-        string(n.hashes.sha256)
+        var firstHash = true
+        bytes.append(0x7B)
+        if let h = n.hashes.md5 { key("md5", first: &firstHash); string(h) }
+        if let h = n.hashes.sha1 { key("sha1", first: &firstHash); string(h) }
+        if let h = n.hashes.sha256 { key("sha256", first: &firstHash); string(h) }
         bytes.append(0x7D)
         if let name = n.name { key("name", first: &first); string(name) }
         if let o = n.originalSize { key("originalSize", first: &first); int(o) }

@@ -101,7 +101,7 @@ public struct TextReportWriter {
             func tree(_ n: ArtifactNode, _ indent: String) {
                 var line = "\(indent)\(n.path.split(separator: "/").last.map(String.init) ?? n.path)  [\(n.type)] \(n.size) B"
                 if let p = n.paddingBytes { line += " (+\(p) B zero padding)" }
-                line += "  sha256 \(n.hashes.sha256.prefix(16))…"
+                if let h = n.hashes.sha256 ?? n.hashes.sha1 ?? n.hashes.md5 { line += "  \(h.prefix(16))…" }
                 s += line + "\n"
                 for c in n.children { tree(c, indent + "  ") }
             }

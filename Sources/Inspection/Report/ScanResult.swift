@@ -1,8 +1,13 @@
-/// Hashes of an artifact's bytes, as lowercase hex.
+/// Hashes of an artifact's bytes, as lowercase hex: every digest the scan was asked for (all three by default).
 public struct Hashes: Codable, Sendable, Hashable {
-    public var md5: String
-    public var sha1: String
-    public var sha256: String
+    public var md5: String?
+    public var sha1: String?
+    public var sha256: String?
+}
+
+/// A digest the report can carry for every artifact.
+public enum DigestKind: String, CaseIterable, Sendable, Hashable {
+    case md5, sha1, sha256
 }
 
 /// One node of the artifact tree in a report.
