@@ -540,9 +540,10 @@ struct ArchiveParser {
     /// A reason when the declared sizes look like a bomb or a padded document.
     static func suspiciousRatio(_ entry: ZIPEntry) -> String? {
         guard entry.uncompressedSize >= 16 << 20 else { return nil }
-        let ratio = Double(entry.uncompressedSize) / Double(max(1, entry.compressedSize))
+        // Integer division: a declared size near 2^64 over 1 byte must not trap a Double-to-Int conversion.
+        let ratio = entry.uncompressedSize / max(1, entry.compressedSize)
         guard ratio >= 100 else { return nil }
-        return "declares \(entry.uncompressedSize) bytes from \(entry.compressedSize) (ratio \(Int(ratio)):1)"
+        return "declares \(entry.uncompressedSize) bytes from \(entry.compressedSize) (ratio \(ratio):1)"
     }
 
     // MARK: - Helpers

@@ -105,7 +105,7 @@ struct ZIPAnalyzer: Analyzer {
                     Fact(
                         byBudget ? .budgetExhausted : .zipBomb,
                         "inflating stopped after \(extraction.output.totalBytes) bytes "
-                            + "(ratio \(Int(extraction.compressionRatio)):1)",
+                            + "(ratio \(extraction.output.totalBytes / max(1, Int(clamping: entry.compressedSize))):1)",
                         detail: entry.name))
             }
             if extraction.output.truncated {
