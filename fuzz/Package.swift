@@ -7,10 +7,11 @@ let fuzzTargets = ["FuzzMIME", "FuzzZIP", "FuzzScan"]
 let package = Package(
     name: "EmoguardFuzz",
     dependencies: [.package(name: "Emoguard", path: "..")],
-    targets: fuzzTargets.map { name in
+    targets: [.target(name: "FuzzDriver")] + fuzzTargets.map { name in
         .executableTarget(
             name: name,
             dependencies: [
+                "FuzzDriver",
                 .product(name: "MIME", package: "Emoguard"),
                 .product(name: "ZIP", package: "Emoguard"),
                 .product(name: "Inspection", package: "Emoguard"),

@@ -1,3 +1,4 @@
+import FuzzDriver
 import ZIP
 
 /// Small limits so that one input cannot run for long: 8 MiB inflated, 1 MiB kept per entry, 256 entries.
@@ -26,18 +27,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     return 0
 }
 
-// SwiftPM links executable targets with `main` renamed to `<Target>_main` (`--defsym main=FuzzZIP_main`), which
-// hides libFuzzer's own `main`; provide that symbol and hand control to libFuzzer's driver.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<CInt>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt
-) -> CInt
-
 @_cdecl("FuzzZIP_main")
 public func fuzzZIPMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    var count = argc
-    var args = argv
-    return LLVMFuzzerRunDriver(&count, &args, fuzz)
+    runLibFuzzer(argc, argv, fuzz)
 }
