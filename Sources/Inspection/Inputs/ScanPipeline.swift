@@ -63,8 +63,8 @@ public struct RunSummary: Codable, Sendable {
 public struct ScanPipeline: Sendable {
     public var inspector: Inspector
     public var workers: Int
-    public var batchBytes = 16 << 20
-    public var batchJobs = 128
+    public var batchBytes = 8 << 20
+    public var batchJobs = 64
     /// Files above this size are read through a padding stripper.
     public var maxFileBytes: Int { inspector.limits.maxArtifactBytes.maximum }
 
