@@ -19,7 +19,7 @@ bin="$(swift build -c release --show-bin-path)/emoguard"
 
 measure() { # prints "seconds maxrss_kb"
   /usr/bin/time -f "%e %M" -o bench/out/.time "$@" >/dev/null 2>bench/out/.stderr || true
-  cat bench/out/.time
+  tail -n 1 bench/out/.time
 }
 
 if [ "${1:-}" = "--rss-2g" ]; then
@@ -39,7 +39,7 @@ mbox=bench/out/bench-${size}m.mbox
 [ -f "$mbox" ] || python3 bench/make_mbox.py --size-mb "$size" --out "$mbox"
 echo "mbox: $mbox ($(du -m "$mbox" | cut -f1) MB); python: $(python3 --version); runs: $runs"
 python3 bench/python_baseline.py "$mbox"
-"$bin" scan --json "$mbox" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("emoguard:", d["summary"])'
+"$bin" scan --json "$mbox" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("emoguard:", d["summary"])'  || true
 
 e_times=(); p_times=(); e_rss=0; p_rss=0
 for i in $(seq "$runs"); do

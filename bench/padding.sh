@@ -16,13 +16,13 @@ zip=bench/out/padded-${before}-${after}.zip
 [ -f "$zip" ] || python3 bench/make_padded_zip.py --before-mb "$before" --after-mb "$after" --out "$zip"
 swift build -c release --product emoguard 2>&1 | tail -1
 bin="$(swift build -c release --show-bin-path)/emoguard"
-"$bin" scan --json "$zip" | python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; c=r["root"]["children"][0]; print("entry:", c["path"], "size", c["size"], "padding", c.get("paddingBytes"), "findings", [f["id"] for f in r["findings"]])'
+"$bin" scan --json "$zip" | python3 -c 'import json,sys; r=json.load(sys.stdin)["results"][0]; c=r["root"]["children"][0]; print("entry:", c["path"], "size", c["size"], "padding", c.get("paddingBytes"), "findings", [f["id"] for f in r["findings"]])'  || true
 e=(); u=(); rss=0
 for i in $(seq "$runs"); do
   /usr/bin/time -f "%e %M" -o bench/out/.t "$bin" scan --json "$zip" >/dev/null || true
-  read -r t m < bench/out/.t; e+=("$t"); ((m > rss)) && rss=$m
+  read -r t m < <(tail -n 1 bench/out/.t); e+=("$t"); ((m > rss)) && rss=$m
   /usr/bin/time -f "%e %M" -o bench/out/.t sh -c "unzip -p '$zip' > /dev/null"
-  read -r t m < bench/out/.t; u+=("$t")
+  read -r t m < <(tail -n 1 bench/out/.t); u+=("$t")
 done
 python3 - "$rss" "${e[*]}" "${u[*]}" <<'PY' | tee "bench/out/padding-${before}-${after}.txt"
 import statistics, sys
