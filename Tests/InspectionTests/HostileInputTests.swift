@@ -168,3 +168,54 @@ enum StoredZIP {
         }
     }
 }
+
+@Suite struct BudgetLimitTests {
+    @Test func inflatedBytesLimitStopsAndNamesItself() throws {
+        // nested-bomb.zip inflates far more than 1 MiB.
+        var limits = BudgetLimits.default
+        limits.maxInflatedBytes.maximum = 1 << 20
+        let r = try RepoFile.scanZIPFixture("nested-bomb.zip", limits: limits)
+        let messages = r.findings.map(\.message).joined(separator: "\n")
+        #expect(messages.contains("budget.maxInflatedBytes") || messages.contains("zip.maxInflatedBytesPerEntry"), "\(messages)")
+    }
+
+    @Test func perArtifactBytesLimit() {
+        var limits = BudgetLimits.default
+        limits.maxArtifactBytes.maximum = 100
+        let r = Inspector(limits: limits).scan(
+            StoredZIP.make([("small.txt", Array("ok".utf8)), ("big.txt", [UInt8](repeating: 0x41, count: 500))])[...],
+            name: "a.zip")
+        #expect(r.findings(.budgetExhausted).contains { $0.message.contains("budget.maxArtifactBytes") })
+        #expect(r.nodes.contains { $0.name == "small.txt" })
+    }
+
+    @Test func inlineUUEncodedAttachmentIsInspected() {
+        // "begin 644 invoice.exe": a uuencoded MZ/PE header stub inside a plain text body.
+        var pe = [UInt8](repeating: 0, count: 0x48)
+        pe[0] = 0x4D; pe[1] = 0x5A; pe[0x3C] = 0x40; pe[0x40] = 0x50; pe[0x41] = 0x45
+        var lines: [String] = []
+        var i = 0
+        while i < pe.count {
+            let chunk = Array(pe[i..<min(i + 45, pe.count)])
+            var line = String(UnicodeScalar(UInt8(32 + chunk.count)))
+            var j = 0
+            while j < chunk.count {
+                let b = chunk[j..<min(j + 3, chunk.count)] + [0, 0]
+                let v = [b[b.startIndex] >> 2, (b[b.startIndex] & 3) << 4 | b[b.startIndex + 1] >> 4,
+                         (b[b.startIndex + 1] & 15) << 2 | b[b.startIndex + 2] >> 6, b[b.startIndex + 2] & 63]
+                line += String(v.map { Character(UnicodeScalar($0 == 0 ? 96 : $0 + 32)) })
+                j += 3
+            }
+            lines.append(line)
+            i += 45
+        }
+        let msg = "From: a@example.invalid\nSubject: invoice\n\nPlease see the file.\n\nbegin 644 invoice.exe\n"
+            + lines.joined(separator: "\n") + "\n`\nend\n"
+        let r = Inspector().scan(Array(msg.utf8)[...], input: "uu.eml")
+        let node = r.nodes.first { $0.name == "invoice.exe" }
+        #expect(node?.type == .pe)
+        #expect(node?.path == "message/attachment[1] invoice.exe")
+        #expect(r.has(.dangerousExtension))
+        #expect(r.has(.executableContent))
+    }
+}

@@ -101,10 +101,11 @@ struct ZIPAnalyzer: Analyzer {
             }
             if extraction.stoppedAtLimit {
                 let byBudget = budget.inflateAllowance == 0
+                let limit = byBudget ? budget.limits.maxInflatedBytes : limits.maxInflatedBytesPerEntry
                 out.facts.append(
                     Fact(
                         byBudget ? .budgetExhausted : .zipBomb,
-                        "inflating stopped after \(extraction.output.totalBytes) bytes "
+                        "\(limit.name) (\(limit.maximum)) reached: inflating stopped after \(extraction.output.totalBytes) bytes "
                             + "(ratio \(extraction.output.totalBytes / max(1, Int(clamping: entry.compressedSize))):1)",
                         detail: entry.name))
             }
