@@ -14,6 +14,10 @@ let package = Package(
         .library(name: "Charsets", targets: ["Charsets"]),
         .library(name: "MIME", targets: ["MIME"]),
         .library(name: "ZIP", targets: ["ZIP"]),
+        .library(name: "CompoundFile", targets: ["CompoundFile"]),
+        .library(name: "OfficeMacros", targets: ["OfficeMacros"]),
+        .library(name: "OOXML", targets: ["OOXML"]),
+        .library(name: "OfficeCrypto", targets: ["OfficeCrypto"]),
         .library(name: "Inspection", targets: ["Inspection"]),
     ],
     dependencies: [
@@ -40,11 +44,23 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict),
+        // Office: Compound File Binary (MS-CFB), VBA (MS-OVBA) and Excel 4.0 macros, OOXML, encrypted documents.
+        .target(name: "CompoundFile", dependencies: ["ByteCursor", "Charsets"], swiftSettings: strict),
+        .target(name: "OfficeMacros", dependencies: ["ByteCursor", "Charsets", "CompoundFile"], swiftSettings: strict),
+        .target(name: "OOXML", dependencies: ["ByteCursor", "Charsets"], swiftSettings: strict),
+        .target(
+            name: "OfficeCrypto",
+            dependencies: [
+                "ByteCursor", "CompoundFile",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "CryptoExtras", package: "swift-crypto"),
+            ],
+            swiftSettings: strict),
         // The engine: sniffing, recursive extraction with a budget, analyzers, rules, verdict, report.
         .target(
             name: "Inspection",
             dependencies: [
-                "ByteCursor", "Charsets", "MIME", "ZIP",
+                "ByteCursor", "Charsets", "MIME", "ZIP", "CompoundFile", "OfficeMacros", "OOXML", "OfficeCrypto",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
@@ -66,6 +82,18 @@ let package = Package(
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
             name: "InspectionTests", dependencies: ["Inspection", "MIME", "ZIP"],
+            resources: [.copy("Resources")], swiftSettings: strict),
+        .testTarget(
+            name: "CompoundFileTests", dependencies: ["CompoundFile", "ByteCursor"],
+            resources: [.copy("Resources")], swiftSettings: strict),
+        .testTarget(
+            name: "OfficeMacrosTests", dependencies: ["OfficeMacros", "CompoundFile", "ByteCursor"],
+            resources: [.copy("Resources")], swiftSettings: strict),
+        .testTarget(
+            name: "OOXMLTests", dependencies: ["OOXML", "ByteCursor"], resources: [.copy("Resources")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "OfficeCryptoTests", dependencies: ["OfficeCrypto", "CompoundFile", "ByteCursor"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(name: "EmoguardCLITests", dependencies: ["Inspection", "CZlib"], swiftSettings: strict),
     ],
