@@ -46,12 +46,12 @@ let package = Package(
             swiftSettings: strict),
         // Office: Compound File Binary (MS-CFB), VBA (MS-OVBA) and Excel 4.0 macros, OOXML, encrypted documents.
         .target(name: "CompoundFile", dependencies: ["ByteCursor", "Charsets"], swiftSettings: strict),
-        .target(name: "OfficeMacros", dependencies: ["ByteCursor", "Charsets", "CompoundFile"], swiftSettings: strict),
+        .target(name: "OfficeMacros", dependencies: ["ByteCursor", "Charsets", "CompoundFile", "OOXML"], swiftSettings: strict),
         .target(name: "OOXML", dependencies: ["ByteCursor", "Charsets"], swiftSettings: strict),
         .target(
             name: "OfficeCrypto",
             dependencies: [
-                "ByteCursor", "CompoundFile",
+                "ByteCursor", "CompoundFile", "OOXML",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
