@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "Inspection",
             dependencies: [
-                "ByteCursor", "Charsets", "MIME", "ZIP", "CompoundFile", "OfficeMacros", "OOXML", "OfficeCrypto",
+                "ByteCursor", "Charsets", "MIME", "ZIP",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),

@@ -41,10 +41,14 @@ public struct Fact: Sendable, Hashable {
     public var message: String
     public var evidence: Evidence
 
-    public init(_ rule: RuleID, _ message: String, offset: Int? = nil, line: Int? = nil, detail: String? = nil) {
+    /// A fact about the artifact being analyzed; `within` names a place inside it (a stream, a part, a cell sheet).
+    public init(
+        _ rule: RuleID, _ message: String, within: String = "", offset: Int? = nil, line: Int? = nil,
+        detail: String? = nil
+    ) {
         self.rule = rule
         self.message = message
-        self.evidence = Evidence(offset: offset, line: line, detail: detail)
+        self.evidence = Evidence(path: within, offset: offset, line: line, detail: detail)
     }
 }
 

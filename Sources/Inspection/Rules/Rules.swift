@@ -132,11 +132,12 @@ public enum RuleTable {
             ?? Rule(id: id, severity: .info, score: 0, group: "unknown", title: id.rawValue, rationale: "unlisted rule")
     }
 
-    /// Turns a fact into a finding at `path`.
+    /// Turns a fact into a finding at `path` (the artifact's path; a fact's own path is relative to it, such as a
+    /// VBA module's stream inside a document: `…/請求書.doc/Macros/VBA/ThisDocument`).
     public static func judge(_ fact: Fact, at path: String) -> Finding {
         let rule = rule(fact.rule)
         var evidence = fact.evidence
-        if evidence.path.isEmpty { evidence.path = path }
+        evidence.path = evidence.path.isEmpty ? path : path + "/" + evidence.path
         return Finding(
             id: rule.id.rawValue, severity: rule.severity, score: rule.score, title: rule.title, message: fact.message,
             evidence: evidence)
