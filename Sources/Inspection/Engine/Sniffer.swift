@@ -30,6 +30,7 @@ public struct ArtifactType: Hashable, Sendable, Codable, CustomStringConvertible
     public static let ace: ArtifactType = "application/x-ace-compressed"
     public static let html: ArtifactType = "text/html"
     public static let xml: ArtifactType = "application/xml"
+    public static let sylk: ArtifactType = "application/x-sylk"
     public static let png: ArtifactType = "image/png"
     public static let jpeg: ArtifactType = "image/jpeg"
     public static let gif: ArtifactType = "image/gif"
@@ -71,6 +72,7 @@ public enum Sniffer {
         if starts([0xFF, 0xD8, 0xFF]) { return .jpeg }
         if starts(Array("GIF8".utf8)) { return .gif }
         if hasMagic(bytes, at: 7, Array("**ACE**".utf8)) { return .ace }
+        if starts(Array("ID;P".utf8)) || starts(Array("ID;".utf8)) && head.count > 3 && head[3] >= 0x41 { return .sylk }
         if hasMagic(bytes, at: 0x8001, Array("CD001".utf8)) { return .iso9660 }
         if looksLikeMbox(bytes) { return .mbox }
         if looksLikeMail(bytes) { return .mailMessage }

@@ -94,6 +94,88 @@ public enum RuleTable {
             title: "File inflated with zero padding",
             rationale: "Emotet (March 2023) padded documents and DLLs to 500+ MB so that scanners skip them."),
 
+        // MARK: Office documents and macros
+        Rule(
+            id: .macroPresent, severity: .low, score: 1, group: "macro",
+            title: "Document contains VBA macros",
+            rationale: "Most business documents carry none; macros are how 2019-2022 Emotet documents ran."),
+        Rule(
+            id: .macroAutoExec, severity: .medium, score: 3, group: "macro",
+            title: "Macro runs automatically (AutoOpen, Document_Open, Workbook_Open, ActiveX events)",
+            rationale: "olevba's AutoExec set; auto-execution alone is common in legitimate templates."),
+        Rule(
+            id: .macroSuspicious, severity: .medium, score: 2, group: "macro",
+            title: "Macro uses a suspicious operation",
+            rationale: "olevba's Suspicious set (Shell, CreateObject, URLDownloadToFile, PowerShell, ...)."),
+        Rule(
+            id: .macroIOC, severity: .medium, score: 2, group: "macro",
+            title: "Macro holds an indicator (URL, IP address, executable name)",
+            rationale: "Droppers carry their download location or payload name."),
+        Rule(
+            id: .macroObfuscation, severity: .low, score: 1, group: "macro",
+            title: "Macro holds encoded strings (hex, Base64, Dridex)",
+            rationale: "Obfuscation is common in malware, occasional in legitimate code."),
+        Rule(
+            id: .macroDecoded, severity: .medium, score: 2, group: "macro",
+            title: "Obfuscated string decoded (Chr(), StrReverse, Base64, PowerShell -EncodedCommand)",
+            rationale: "What the macro really runs; the decoded text is in the finding."),
+        Rule(
+            id: .macroStomping, severity: .high, score: 6, group: "macro",
+            title: "VBA stomping: compiled p-code without matching source",
+            rationale: "Source removed or replaced so that tools reading source see nothing; Office runs the p-code."),
+        Rule(
+            id: .macroMalicious, severity: .critical, score: 10, group: "combination",
+            title: "Macro runs on open and writes files or runs programs",
+            rationale: "mraptor's rule: auto-execution AND (write OR execute). This is the Emotet dropper pattern."),
+        Rule(
+            id: .macroParseError, severity: .low, score: 1, group: "macro",
+            title: "Macro storage could not be fully read",
+            rationale: "Damaged or deliberately malformed VBA; what could be read was analyzed."),
+        Rule(
+            id: .xlmPresent, severity: .medium, score: 3, group: "macro",
+            title: "Excel 4.0 (XLM) macro sheet",
+            rationale: "XLM has been obsolete since 1993 but ran Emotet's 2021-2022 Excel droppers."),
+        Rule(
+            id: .xlmHiddenSheet, severity: .high, score: 5, group: "macro",
+            title: "Hidden or very hidden Excel 4.0 macro sheet",
+            rationale: "Hiding the macro sheet (very hidden: only visible to code) is what droppers do."),
+        Rule(
+            id: .officeDDE, severity: .high, score: 5, group: "office",
+            title: "DDE field or link",
+            rationale: "DDE runs commands when the document updates its fields; legitimate use is rare."),
+        Rule(
+            id: .officeDDECommand, severity: .critical, score: 10, group: "combination",
+            title: "DDE field that starts a program (cmd, powershell, mshta, ...)",
+            rationale: "The 2017 DDEAUTO technique: code execution without macros."),
+        Rule(
+            id: .officeRemoteTemplate, severity: .high, score: 7, group: "office",
+            title: "Template loaded from a remote address (template injection)",
+            rationale: "attachedTemplate pointing to a URL fetches macro code after the mail gate."),
+        Rule(
+            id: .officeExternalObject, severity: .medium, score: 4, group: "office",
+            title: "External OLE object or frame",
+            rationale: "Content fetched when the document opens."),
+        Rule(
+            id: .officeEmbeddedObject, severity: .low, score: 1, group: "office",
+            title: "Embedded OLE object",
+            rationale: "Common in business documents; its content is inspected as a child."),
+        Rule(
+            id: .officeEncrypted, severity: .low, score: 1, group: "office",
+            title: "Encrypted Office document",
+            rationale: "Hides macros from scanners; also used legitimately."),
+        Rule(
+            id: .officeDecrypted, severity: .info, score: 0, group: "office",
+            title: "Encrypted Office document decrypted",
+            rationale: "Information: which password opened it (Excel's default VelvetSweatshop or a mail candidate)."),
+        Rule(
+            id: .officeEncryptedUnopened, severity: .medium, score: 4, group: "office",
+            title: "Encrypted Office document could not be decrypted",
+            rationale: "Its macros are uninspected."),
+        Rule(
+            id: .officeMalformed, severity: .low, score: 1, group: "office",
+            title: "Malformed compound file or package",
+            rationale: "Loops, lying sizes and out-of-range sectors are reported; weighed lightly."),
+
         // MARK: Mail structure
         Rule(
             id: .mimeDefect, severity: .info, score: 0, group: "mime",
@@ -121,7 +203,7 @@ public enum RuleTable {
 
     /// Per-group score caps, as rspamd's group `max_score`: many weak signals of one kind do not add up forever.
     public static let groupCaps: [String: Double] = [
-        "mime": 2, "archive": 8, "engine": 4, "padding": 8, "attachment": 12,
+        "mime": 2, "archive": 8, "engine": 4, "padding": 8, "attachment": 12, "macro": 9, "office": 9,
     ]
 
     private static let byID: [RuleID: Rule] = Dictionary(rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -160,6 +242,26 @@ extension RuleID {
     public static let zipPathTraversal: RuleID = "zip.path-traversal"
     public static let zipUnsupported: RuleID = "zip.unsupported-method"
     public static let zeroPadding: RuleID = "content.zero-padding"
+    public static let macroPresent: RuleID = "macro.vba"
+    public static let macroAutoExec: RuleID = "macro.autoexec"
+    public static let macroSuspicious: RuleID = "macro.suspicious"
+    public static let macroIOC: RuleID = "macro.ioc"
+    public static let macroObfuscation: RuleID = "macro.obfuscation"
+    public static let macroDecoded: RuleID = "macro.decoded"
+    public static let macroStomping: RuleID = "macro.vba-stomping"
+    public static let macroMalicious: RuleID = "macro.autoexec-write-execute"
+    public static let macroParseError: RuleID = "macro.parse-error"
+    public static let xlmPresent: RuleID = "macro.xlm"
+    public static let xlmHiddenSheet: RuleID = "macro.xlm-hidden-sheet"
+    public static let officeDDE: RuleID = "office.dde"
+    public static let officeDDECommand: RuleID = "office.dde-command"
+    public static let officeRemoteTemplate: RuleID = "office.remote-template"
+    public static let officeExternalObject: RuleID = "office.external-object"
+    public static let officeEmbeddedObject: RuleID = "office.embedded-object"
+    public static let officeEncrypted: RuleID = "office.encrypted"
+    public static let officeDecrypted: RuleID = "office.decrypted"
+    public static let officeEncryptedUnopened: RuleID = "office.encrypted-unopened"
+    public static let officeMalformed: RuleID = "office.malformed"
     public static let mimeDefect: RuleID = "mime.defect"
     public static let mimeUnknownCharset: RuleID = "mime.unknown-charset"
     public static let mimeInvalidText: RuleID = "mime.invalid-text"
