@@ -1,0 +1,110 @@
+import CompoundFile
+import Foundation
+
+/// Test inputs: resources written by `scripts/make-cfb-fixtures.py`, and the oletools corpus read in place.
+enum Fixture {
+    /// `Tests/CompoundFileTests/Resources`.
+    static var resources: URL? { Bundle.module.url(forResource: "Resources", withExtension: nil) }
+
+    /// The oletools corpus: `../shared/corpus/oletools` next to the repository.
+    static let corpus: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("shared/corpus/oletools")
+
+    /// The bytes of `Resources/<path>`.
+    static func bytes(_ path: String) throws -> [UInt8] {
+        guard let url = resources?.appendingPathComponent(path) else { throw CocoaError(.fileNoSuchFile) }
+        return Array(try Data(contentsOf: url))
+    }
+
+    /// The bytes of a corpus file.
+    static func corpusBytes(_ path: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: corpus.appendingPathComponent(path)))
+    }
+
+    /// The fixture, parsed.
+    static func cfb(_ path: String, limits: CFBLimits = .default) throws -> CompoundFile {
+        try CompoundFile(parsing: try bytes(path), limits: limits)
+    }
+
+    /// The names of the files in `Resources/<directory>`.
+    static func names(in directory: String) -> [String] {
+        guard let url = resources?.appendingPathComponent(directory),
+            let names = try? FileManager.default.contentsOfDirectory(atPath: url.path)
+        else { return [] }
+        return names.sorted()
+    }
+}
+
+/// One golden file: a compound file as olefile reads it.
+struct Golden: Decodable {
+    struct Stream: Decodable {
+        var path: String
+        var size: Int
+        var sha256: String
+    }
+
+    struct Native: Decodable {
+        var stream: String?
+        var label: String
+        var sourcePath: String?
+        var tempPath: String?
+        var isLink: Bool
+        var payloadSize: Int
+        var payloadSHA256: String?
+        var payloadMD5: String?
+    }
+
+    struct PPTObject: Decodable {
+        var offset: Int
+        var compressed: Bool
+        var size: Int
+        var sha256: String
+        var ole10native: Native?
+    }
+
+    /// "corpus" (read from the corpus), "embedded" (Resources/embedded), "fixture" (Resources/fixtures).
+    var source: String
+    var path: String
+    var size: Int
+    var sha256: String
+    var sectorSize: Int
+    var storages: [String]
+    var streams: [Stream]
+    var ole10native: [Native]
+    var pptObjects: [PPTObject]
+
+    /// Every golden in `Resources/golden`, with its file name.
+    static func all() throws -> [(String, Golden)] {
+        try Fixture.names(in: "golden").map { name in
+            (name, try JSONDecoder().decode(Golden.self, from: Data(try Fixture.bytes("golden/" + name))))
+        }
+    }
+
+    /// The bytes the golden describes.
+    func input() throws -> [UInt8] {
+        switch source {
+        case "corpus": try Fixture.corpusBytes(path)
+        case "embedded": try Fixture.bytes("embedded/" + path)
+        default: try Fixture.bytes("fixtures/" + path)
+        }
+    }
+}
+
+extension CompoundFile {
+    /// The anomaly codes, as raw strings (readable in failure messages).
+    var anomalyCodes: [String] { anomalies.map(\.code.rawValue) }
+}
+
+/// A small deterministic generator for reproducible mutations.
+struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
