@@ -1,0 +1,122 @@
+/// mraptor's three regular expressions (oletools `mraptor.py` 0.60.2), as token scans.
+///
+/// ```
+///  AutoExec  \b(?:Auto(?:Exec|_?Open|_?Close|Exit|New)|Document(?:_?Open|_Close|_?BeforeClose|Change|_New)
+///             |NewDocument|Workbook(?:_Open|_Activate|_Close|_BeforeClose)|\w+_(?:Painted|...|OnConnecting))
+///             |Auto_Ope\b                         (no \b after the group: "AutoOpenX" counts)
+///  Write     \b(?:FileCopy|CopyFile|Kill|CreateTextFile|VirtualAlloc|RtlMoveMemory|URLDownloadToFileA?
+///             |AltStartupPath|WriteProcessMemory|ADODB\.Stream|WriteText|SaveToFile|SaveAs|SaveAsRTF
+///             |FileSaveAs|MkDir|RmDir|SaveSetting|SetAttr)\b | \bOpen\b[^\n]+\b(?:Write|Append|Binary|Output|Random)\b
+///  Execute   \b(?:Shell|CreateObject|GetObject|SendKeys|RUN|CALL|MacScript|FollowHyperlink|CreateThread
+///             |ShellExecuteA?|ExecuteExcel4Macro|EXEC|REGISTER|SetTimer)\b | \bDeclare\b[^\n]+\bLib\b
+/// ```
+/// All case-insensitive, on the code with continuation lines collapsed.
+enum MacroRaptor {
+    static let autoExecPrefixes: [[UInt8]] = [
+        "autoexec", "autoopen", "auto_open", "autoclose", "auto_close", "autoexit", "autonew",
+        "documentopen", "document_open", "document_close", "documentbeforeclose", "document_beforeclose",
+        "documentchange", "document_new", "newdocument",
+        "workbook_open", "workbook_activate", "workbook_close", "workbook_beforeclose",
+    ].map { Array($0.utf8) }
+
+    static let eventSuffixes: [[UInt8]] = [
+        "painted", "painting", "gotfocus", "lostfocus", "mousehover", "layout", "click", "change", "resize",
+        "beforenavigate2", "beforescriptexecute", "documentcomplete", "downloadbegin", "downloadcomplete",
+        "filedownload", "navigatecomplete2", "navigateerror", "progresschange", "propertychange",
+        "setsecurelockicon", "statustextchange", "titlechange", "mousemove", "mouseenter", "mouseleave",
+        "onconnecting",
+    ].map { Array($0.utf8) }
+
+    static let writeWords: Set<[UInt8]> = Set(
+        [
+            "filecopy", "copyfile", "kill", "createtextfile", "virtualalloc", "rtlmovememory", "urldownloadtofile",
+            "urldownloadtofilea", "altstartuppath", "writeprocessmemory", "writetext", "savetofile", "saveas",
+            "saveasrtf", "filesaveas", "mkdir", "rmdir", "savesetting", "setattr",
+        ].map { Array($0.utf8) })
+    static let openModes: Set<[UInt8]> = Set(["write", "append", "binary", "output", "random"].map { Array($0.utf8) })
+    static let executeWords: Set<[UInt8]> = Set(
+        [
+            "shell", "createobject", "getobject", "sendkeys", "run", "call", "macscript", "followhyperlink",
+            "createthread", "shellexecute", "shellexecutea", "executeexcel4macro", "exec", "register", "settimer",
+        ].map { Array($0.utf8) })
+
+    /// mraptor's flags for `text`.
+    static func flags(_ text: ScanText) -> MacroRiskFlags {
+        var flags = MacroRiskFlags()
+        let b = text.bytes
+        var openOnLine = false
+        var declareOnLine = false
+        var lastLineStart = 0
+        text.forEachToken { start, end in
+            // A new line resets the Open/Declare state.
+            if let nl = lastNewline(b, from: lastLineStart, to: start) {
+                lastLineStart = nl + 1
+                openOnLine = false
+                declareOnLine = false
+            }
+            let token = b[start..<end].map(ScanText.lower)
+            if !flags.autoExec {
+                if autoExecPrefixes.contains(where: { token.starts(with: $0) }) {
+                    flags.autoExec = true
+                } else {
+                    // \w+_(?:Suffix): an underscore after the first character, the suffix after it.
+                    var k = 1
+                    while k < token.count {
+                        if token[k] == 0x5F {
+                            let rest = token[(k + 1)...]
+                            if eventSuffixes.contains(where: { rest.starts(with: $0) }) {
+                                flags.autoExec = true
+                                break
+                            }
+                        }
+                        k += 1
+                    }
+                }
+            }
+            if !flags.write {
+                if writeWords.contains(token) {
+                    flags.write = true
+                } else if token == adodb && end < b.count && PatternScanner.matchesLower(b, end, ".stream")
+                    && !(end + 7 < b.count && text.isWord[end + 7])
+                {
+                    flags.write = true
+                } else if openOnLine && openModes.contains(token) {
+                    flags.write = true
+                }
+                if token == open { openOnLine = true }
+            }
+            if !flags.execute {
+                if executeWords.contains(token) || (declareOnLine && token == lib) {
+                    flags.execute = true
+                }
+                if token == declare { declareOnLine = true }
+            }
+        }
+        // Auto_Ope\b anywhere.
+        if !flags.autoExec {
+            var i = 0
+            while i + 8 <= b.count {
+                if PatternScanner.matchesLower(b, i, "auto_ope") && !(i + 8 < b.count && text.isWord[i + 8]) {
+                    flags.autoExec = true
+                    break
+                }
+                i += 1
+            }
+        }
+        return flags
+    }
+
+    static let adodb = Array("adodb".utf8)
+    static let open = Array("open".utf8)
+    static let declare = Array("declare".utf8)
+    static let lib = Array("lib".utf8)
+
+    private static func lastNewline(_ b: [UInt8], from: Int, to: Int) -> Int? {
+        var i = to - 1
+        while i >= from {
+            if b[i] == 0x0A { return i }
+            i -= 1
+        }
+        return nil
+    }
+}
