@@ -84,6 +84,9 @@ public struct OOXMLPackageInfo: Sendable {
     /// The content type of ``mainPart``.
     public var mainContentType: String?
     /// Whether the main part's content type is macro-enabled, or the package holds a VBA project.
+    ///
+    /// Every `.xlsb` is macro-enabled by this definition: its main content type is always
+    /// `application/vnd.ms-excel.sheet.binary.macroEnabled.main`.
     public var isMacroEnabled: Bool
     /// Part name to content type: the `Override` for the part, else the `Default` for its extension.
     public var contentTypes: [String: String]

@@ -1,0 +1,335 @@
+#!/usr/bin/env python3
+"""Builds the fixtures and goldens of OOXMLTests and OfficeCryptoTests.
+
+Regenerate (from the repository root):
+
+    python3 -m venv .venv-fixtures && .venv-fixtures/bin/pip install -r scripts/requirements-fixtures.txt
+    python3 -m venv .venv-oletools && .venv-oletools/bin/pip install oletools==0.60.2
+    .venv-fixtures/bin/python scripts/make-ooxml-fixtures.py
+
+Inputs: the oletools test corpus in ../shared/corpus/oletools (BSD-2, see its LICENSE.md; its .zip members are
+protected with the password "infected-test").
+
+OOXMLTests/Resources:
+  packages/<name>.json             an OOXML file: every ZIP entry name ("partNames") and, base64-encoded,
+                                   [Content_Types].xml, every .rels part and the parts the tests scan
+                                   (word/document.xml, xl/externalLinks/*, xl/worksheets/*.xml) ("parts");
+                                   nothing else, to stay small
+  flat/<name>                      flat XML and CSV files (Word/Excel 2003 XML, Word 2007 flat OPC, CSV)
+  doc/<name>.WordDocument          the WordDocument stream of Word 97-2003 files (read with olefile)
+  specimens/*.docx|xlsx            benign specimens built here: a remote template (attachedTemplate) reference,
+                                   a DDEAUTO field split across runs (and one obfuscated with a nested QUOTE field),
+                                   an Excel ddeLink; their parts are also in packages/specimen-*.json
+  goldens.json                     what msodde 0.60.2 (`msodde -d`, DDE fields only) and oleobj 0.60.2 report
+                                   for each file, and which parts hold OLE files (the ones oleobj opens)
+
+OfficeCryptoTests/Resources:
+  cfb/<name>                       the encrypted corpus files, whole (Compound File Binary)
+  streams/<name>/<stream>          their EncryptionInfo, EncryptedPackage (first 64 KiB) and Workbook streams,
+                                   read with olefile, for tests that do not go through CompoundFile
+  goldens.json                     per file: msoffcrypto-tool's verdict (encryption type, whether VelvetSweatshop
+                                   decrypts it) and the SHA-256 and size of what it decrypts to
+"""
+import base64
+import hashlib
+import io
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zipfile
+
+import msoffcrypto
+import olefile
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CORPUS = os.path.normpath(os.path.join(ROOT, "..", "shared", "corpus", "oletools"))
+OOXML_OUT = os.path.join(ROOT, "Tests", "OOXMLTests", "Resources")
+CRYPTO_OUT = os.path.join(ROOT, "Tests", "OfficeCryptoTests", "Resources")
+OLETOOLS = os.environ.get("OLETOOLS_BIN", os.path.join(ROOT, ".venv-oletools", "bin"))
+ZIP_PASSWORD = b"infected-test"
+# 2026-11-03 09:15:30, for the specimens' ZIP entries.
+ZIP_TIME = (2026, 11, 3, 9, 15, 30)
+
+PACKAGES = [
+    "msodde/dde-test.docx", "msodde/dde-test.docm", "msodde/dde-test.xlsx", "msodde/dde-test.xlsm",
+    "msodde/dde-test.xlsb", "msodde/harmless-clean.docx", "msodde/harmless-clean.docm",
+    "oleform/oleform-PR314.docm",
+    "excel4-macros/excel4_sample_macro.xlsm", "excel4-macros/excel4_sample_macro.xlsb",
+    "excel4-macros/excel4_sample_macro.xltm",
+    "oleobj/embedded-unicode-2007.docx",
+] + [f"oleobj/embedded-simple-2007.{ext}" for ext in (
+    "docx", "docm", "dotx", "dotm", "xlsx", "xlsm", "xlsb", "xltx", "xltm", "xlam", "pptx", "pptm", "ppsx",
+    "ppsm", "potx", "potm")] + [f"oleobj/external_link/sample_with_external_link_to_doc.{ext}" for ext in (
+    "docx", "docm", "dotx", "dotm", "xlsx", "xlsm", "xlsb", "pptx", "pptm", "ppsx", "ppsm", "potx", "potm")]
+FLAT = ["msodde/dde-in-excel2003.xml", "msodde/harmless-clean-2003.xml", "msodde/harmless-clean.xml",
+        "msodde/dde-in-csv.csv", "msodde/dde-in-word2003.xml.zip", "msodde/dde-in-word2007.xml.zip"]
+DOCS = ["msodde/dde-test-from-office2003.doc.zip", "msodde/dde-test-from-office2013-utf_16le-korean.doc.zip",
+        "msodde/dde-test-from-office2016.doc.zip", "msodde/harmless-clean.doc"]
+ENCRYPTED = ["encrypted/" + n for n in sorted(os.listdir(os.path.join(CORPUS, "encrypted")))] + [
+    "basic/encrypted.docx"]
+
+
+def safe_name(rel):
+    return rel.replace("/", "__")
+
+
+def corpus_bytes(rel):
+    """The bytes of a corpus file; for a .zip, of its single member."""
+    path = os.path.join(CORPUS, rel)
+    if rel.endswith(".zip"):
+        with zipfile.ZipFile(path) as z:
+            (member,) = z.namelist()
+            return z.read(member, pwd=ZIP_PASSWORD)
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def plain_name(rel):
+    return os.path.basename(rel[:-4] if rel.endswith(".zip") else rel)
+
+
+def write(path, data):
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "wb") as f:
+        f.write(data)
+
+
+def keep_part(name):
+    lower = name.lower()
+    return (lower == "[content_types].xml" or lower.endswith(".rels") or lower == "word/document.xml"
+            or lower.startswith("xl/externallinks/") or (lower.startswith("xl/worksheets/") and lower.endswith(".xml")))
+
+
+def tool(name, *args, cwd=None):
+    p = subprocess.run([os.path.join(OLETOOLS, name)] + list(args), capture_output=True, text=True, cwd=cwd,
+                       errors="replace", timeout=600)
+    return p.stdout
+
+
+def msodde_links(data, filename):
+    """The DDE links msodde -d prints for a file, without repeats (it prints Word links once per part)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, filename)
+        write(path, data)
+        out = tool("msodde", "-d", path)
+    lines = out.split("DDE Links:\n", 1)[1].split("\n") if "DDE Links:\n" in out else []
+    seen = []
+    for line in lines:
+        if line.strip() and line not in seen:
+            seen.append(line)
+    return seen
+
+
+def oleobj_external(data, filename):
+    """The (type, target) pairs oleobj reports as 'Found relationship ... with external link ...'."""
+    with tempfile.TemporaryDirectory() as tmp:
+        path = os.path.join(tmp, filename)
+        write(path, data)
+        out = tool("oleobj", "-d", tmp, path)
+    found = []
+    for line in out.splitlines():
+        if line.startswith("Found relationship '") and " with external link " in line:
+            kind = line[len("Found relationship '"):].split("'", 1)[0]
+            found.append([kind, line.split(" with external link ", 1)[1]])
+    return found
+
+
+def package_fixture(name, data, goldens):
+    kept = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        names = z.namelist()
+        ole_parts = []
+        for n in names:
+            content = z.read(n)
+            if content[:8] == olefile.MAGIC:
+                ole_parts.append(n)
+            if keep_part(n) and not n.endswith("/"):
+                kept[n] = base64.b64encode(content).decode()
+    package = {"partNames": names, "parts": kept}
+    write(os.path.join(OOXML_OUT, "packages", name + ".json"), json.dumps(package, indent=0).encode())
+    filename = plain_name(name.split("__")[-1])
+    goldens[name] = {
+        "msodde": msodde_links(data, filename),
+        "oleobjExternal": oleobj_external(data, filename),
+        "olePartNames": ole_parts,
+    }
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Benign specimens
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+PKG_RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+def zip_bytes(parts):
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts:
+            info = zipfile.ZipInfo(name, ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            z.writestr(info, text.encode() if isinstance(text, str) else text)
+    return buf.getvalue()
+
+
+def rels(*items):
+    body = "".join(
+        f'<Relationship Id="{i}" Type="{R_NS}/{t}" Target="{target}"' + (' TargetMode="External"' if ext else "")
+        + "/>" for i, t, target, ext in items)
+    return f'{XML_DECL}<Relationships xmlns="{PKG_RELS_NS}">{body}</Relationships>'
+
+
+def word_package(body, document_rels=(), settings_rels=()):
+    types = (XML_DECL + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+             '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+             '<Default Extension="xml" ContentType="application/xml"/>'
+             '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+             'wordprocessingml.document.main+xml"/>'
+             '<Override PartName="/word/settings.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+             'wordprocessingml.settings+xml"/></Types>')
+    document = (f'{XML_DECL}<w:document xmlns:w="{W_NS}" xmlns:r="{R_NS}"><w:body>{body}'
+                '<w:sectPr/></w:body></w:document>')
+    settings = (f'{XML_DECL}<w:settings xmlns:w="{W_NS}" xmlns:r="{R_NS}">'
+                + ('<w:attachedTemplate r:id="rId1"/>' if settings_rels else "") + "</w:settings>")
+    parts = [
+        ("[Content_Types].xml", types),
+        ("_rels/.rels", rels(("rId1", "officeDocument", "word/document.xml", False))),
+        ("word/document.xml", document),
+        ("word/_rels/document.xml.rels", rels(("rId1", "settings", "settings.xml", False), *document_rels)),
+        ("word/settings.xml", settings),
+    ]
+    if settings_rels:
+        parts.append(("word/_rels/settings.xml.rels", rels(*settings_rels)))
+    return zip_bytes(parts)
+
+
+def run(text, preserve=False):
+    space = ' xml:space="preserve"' if preserve else ""
+    return f"<w:r><w:t{space}>{text}</w:t></w:r>"
+
+
+def fld(kind):
+    return f'<w:r><w:fldChar w:fldCharType="{kind}"/></w:r>'
+
+
+def instr(text):
+    return f'<w:r><w:rPr><w:b/></w:rPr><w:instrText xml:space="preserve">{text}</w:instrText></w:r>'
+
+
+def specimens():
+    template = word_package(
+        "<w:p>" + run("This document uses a template.") + "</w:p>",
+        settings_rels=[("rId1", "attachedTemplate", "https://templates.example.invalid/t.dotm", True)])
+    # DDEAUTO split over four runs, then a second field whose application is a nested QUOTE field.
+    quote = " ".join(str(ord(c)) for c in "cmd.exe")
+    dde = word_package(
+        "<w:p>" + run("Invoice 4711") + "</w:p><w:p>" + fld("begin") + instr("DD") + instr("EAUTO ")
+        + instr("c:\\\\Windows\\\\System32\\\\") + instr("cmd.exe &quot;/k echo emoguard-test&quot;")
+        + fld("separate") + run("Error! Reference source not found.") + fld("end") + "</w:p>"
+        + "<w:p>" + fld("begin") + instr(" DDE ") + fld("begin") + instr(f"QUOTE {quote}") + fld("separate")
+        + run("cmd.exe") + fld("end") + instr(" &quot;/c echo emoguard-quote&quot; ") + fld("end") + "</w:p>")
+    xlsx_types = (XML_DECL + '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                  '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                  '<Default Extension="xml" ContentType="application/xml"/>'
+                  '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.'
+                  'spreadsheetml.sheet.main+xml"/>'
+                  '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-'
+                  'officedocument.spreadsheetml.worksheet+xml"/>'
+                  '<Override PartName="/xl/externalLinks/externalLink1.xml" ContentType="application/vnd.'
+                  'openxmlformats-officedocument.spreadsheetml.externalLink+xml"/></Types>')
+    sml = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    xlsx = zip_bytes([
+        ("[Content_Types].xml", xlsx_types),
+        ("_rels/.rels", rels(("rId1", "officeDocument", "xl/workbook.xml", False))),
+        ("xl/workbook.xml", f'{XML_DECL}<workbook xmlns="{sml}" xmlns:r="{R_NS}"><sheets><sheet name="Sheet1" '
+                            'sheetId="1" r:id="rId1"/></sheets><externalReferences><externalReference r:id="rId2"/>'
+                            '</externalReferences></workbook>'),
+        ("xl/_rels/workbook.xml.rels", rels(("rId1", "worksheet", "worksheets/sheet1.xml", False),
+                                            ("rId2", "externalLink", "externalLinks/externalLink1.xml", False))),
+        ("xl/worksheets/sheet1.xml", f'{XML_DECL}<worksheet xmlns="{sml}"><sheetData><row r="1"><c r="A1" t="e">'
+                                     "<f>[1]!_xlbgnm.A1</f><v>#REF!</v></c></row></sheetData></worksheet>"),
+        ("xl/externalLinks/externalLink1.xml", f'{XML_DECL}<externalLink xmlns="{sml}"><ddeLink ddeService="cmd" '
+                                               'ddeTopic="/c echo emoguard-test"><ddeItems><ddeItem '
+                                               'name="_xlbgnm.A1" advise="1"/></ddeItems></ddeLink></externalLink>'),
+    ])
+    return {"specimen-template-injection.docx": template, "specimen-dde-split.docx": dde,
+            "specimen-ddelink.xlsx": xlsx}
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# OfficeCrypto
+
+def crypto_fixtures():
+    shutil.rmtree(os.path.join(CRYPTO_OUT, "cfb"), ignore_errors=True)
+    shutil.rmtree(os.path.join(CRYPTO_OUT, "streams"), ignore_errors=True)
+    goldens = {}
+    for rel in ENCRYPTED:
+        data = corpus_bytes(rel)
+        name = safe_name(rel)
+        write(os.path.join(CRYPTO_OUT, "cfb", name), data)
+        ole = olefile.OleFileIO(io.BytesIO(data))
+        for stream in ("EncryptionInfo", "EncryptedPackage", "Workbook"):
+            if ole.exists(stream):
+                content = ole.openstream(stream).read()
+                if stream == "EncryptedPackage":
+                    content = content[:64 << 10]
+                write(os.path.join(CRYPTO_OUT, "streams", name, stream), content)
+        entry = {"streams": sorted("/".join(p) for p in ole.listdir())}
+        f = msoffcrypto.OfficeFile(io.BytesIO(data))
+        entry["encrypted"] = bool(f.is_encrypted())
+        entry["msoffcryptoType"] = type(f).__name__
+        info = getattr(f, "type", None)
+        entry["msoffcryptoKind"] = info if isinstance(info, str) else None
+        try:
+            f.load_key(password="VelvetSweatshop")
+            out = io.BytesIO()
+            f.decrypt(out)
+            plain = out.getvalue()
+            entry["velvetSweatshop"] = {"sha256": hashlib.sha256(plain).hexdigest(), "size": len(plain)}
+            if rel.endswith(".xls"):
+                # The decrypted Workbook stream, which is what OfficeCrypto.decryptBIFF8 returns.
+                workbook = olefile.OleFileIO(io.BytesIO(plain)).openstream("Workbook").read()
+                entry["velvetSweatshop"]["workbookSHA256"] = hashlib.sha256(workbook).hexdigest()
+                entry["velvetSweatshop"]["workbookSize"] = len(workbook)
+        except Exception as exc:  # msoffcrypto raises various types for a wrong password or an unsupported scheme
+            entry["velvetSweatshop"] = None
+            entry["error"] = f"{type(exc).__name__}: {exc}"
+        goldens[name] = entry
+        print(f"{rel}: {entry.get('msoffcryptoType')} {entry.get('msoffcryptoKind')} "
+              f"{'decrypted' if entry['velvetSweatshop'] else entry.get('error')}")
+    write(os.path.join(CRYPTO_OUT, "goldens.json"), (json.dumps(goldens, indent=1, sort_keys=True) + "\n").encode())
+
+
+def main():
+    goldens = {"packages": {}, "flat": {}, "doc": {}}
+    shutil.rmtree(os.path.join(OOXML_OUT, "packages"), ignore_errors=True)
+    for rel in PACKAGES:
+        package_fixture(safe_name(rel), corpus_bytes(rel), goldens["packages"])
+    os.makedirs(os.path.join(OOXML_OUT, "specimens"), exist_ok=True)
+    for name, data in specimens().items():
+        write(os.path.join(OOXML_OUT, "specimens", name), data)
+        package_fixture(name, data, goldens["packages"])
+    for rel in FLAT:
+        data = corpus_bytes(rel)
+        name = plain_name(rel)
+        write(os.path.join(OOXML_OUT, "flat", name), data)
+        goldens["flat"][name] = msodde_links(data, name)
+    for rel in DOCS:
+        data = corpus_bytes(rel)
+        name = plain_name(rel)
+        stream = olefile.OleFileIO(io.BytesIO(data)).openstream("WordDocument").read()
+        write(os.path.join(OOXML_OUT, "doc", name + ".WordDocument"), stream)
+        goldens["doc"][name] = msodde_links(data, name)
+    write(os.path.join(OOXML_OUT, "goldens.json"), (json.dumps(goldens, indent=1, sort_keys=True) + "\n").encode())
+    for name, g in goldens["packages"].items():
+        print(f"{name}: msodde {g['msodde']} oleobj {g['oleobjExternal']} ole {g['olePartNames']}")
+    crypto_fixtures()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
