@@ -12,6 +12,15 @@ enum VBAFixture {
         }
     }
 
+    /// The oletools corpus (`shared/corpus/oletools` beside the repository).
+    static let corpus: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("shared/corpus/oletools")
+
+    static func corpusBytes(_ path: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: corpus.appendingPathComponent(path)))
+    }
+
     /// The bytes of `Resources/vba/<name>`.
     static func bytes(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: try root.appendingPathComponent(name)))
