@@ -72,6 +72,7 @@ struct XLMFormulaDecoder {
             anomalies.limitExceeded(limits.maxFormulaBytes, "a formula of \(rgce.count) bytes in \(location)")
             return "<formula of \(rgce.count) bytes not decoded>"
         }
+        if rgce.isEmpty { return "" }  // a name without a definition (a function or command macro name)
         var decoder = XLMFormulaDecoder(context: context, limits: limits)
         var problem: String?
         do {

@@ -154,7 +154,12 @@ struct XLMAnalysis {
 
     /// `("Macro1", "$A$1")` for `Macro1!$A$1`.
     static func target(of formula: String) -> (String?, String?) {
-        guard let bang = formula.lastIndex(of: "!") else { return (nil, formula.isEmpty ? nil : formula) }
+        guard let bang = formula.lastIndex(of: "!") else {
+            if let (row, column) = absoluteR1C1(formula) {
+                return (nil, XLMReference.absoluteA1(row: row, column: column))
+            }
+            return (nil, formula.isEmpty ? nil : formula)
+        }
         var sheet = String(formula[..<bang])
         if sheet.hasPrefix("="), !sheet.isEmpty { sheet.removeFirst() }
         if sheet.hasPrefix("'"), sheet.hasSuffix("'"), sheet.count >= 2 {
@@ -171,6 +176,16 @@ struct XLMAnalysis {
             sheet = String(unquoted)
         }
         return (sheet, String(formula[formula.index(after: bang)...]))
+    }
+
+    /// `(1, 1)` for `R1C1` (SYLK names).
+    static func absoluteR1C1(_ text: String) -> (Int, Int)? {
+        let upper = text.uppercased()
+        guard upper.hasPrefix("R"), let c = upper.firstIndex(of: "C"),
+            let row = Int(upper[upper.index(after: upper.startIndex)..<c]),
+            let column = Int(upper[upper.index(after: c)...]), row >= 1, column >= 1, row <= 1 << 24, column <= 1 << 24
+        else { return nil }
+        return (row, column)
     }
 
     private mutating func scan(formula: String, sheet: String, cell: String) {
