@@ -469,6 +469,25 @@ def ole1_package_object(native_without_size):
         + struct.pack("<I", len(native_without_size)) + native_without_size
 
 
+def ppt_fixture():
+    """A "PowerPoint Document" stream with ExOleObjStg records in every storage form the reader must handle."""
+    inner, _ = write_cfb([("\x01Ole10Native", NATIVE), ("\x01CompObj", b"\x01\x00\xfe\xff package")])
+
+    def record(ver, instance, rtype, body):
+        return struct.pack("<HHI", (instance << 4) | ver, rtype, len(body)) + body
+
+    def compressed(level=9, strategy=zlib.Z_DEFAULT_STRATEGY):
+        c = zlib.compressobj(level, zlib.DEFLATED, 15, 9, strategy)
+        return struct.pack("<I", len(inner)) + c.compress(inner) + c.flush()
+
+    atom = record(0, 0, 0x0FC3, b"\x00" * 24)  # ExOleObjAtom-like filler
+    stream = atom + record(0, 1, 0x1011, compressed())  # dynamic Huffman
+    stream += record(0xF, 0, 0x0FF0, atom + record(0, 1, 0x1011, compressed(6, zlib.Z_FIXED)))  # in a container
+    stream += record(0, 1, 0x1011, compressed(0))  # stored blocks
+    stream += record(0, 0, 0x1011, inner)  # not compressed
+    return write_cfb([("PowerPoint Document", stream), ("Current User", b"\x00" * 20)])[0]
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Malformed specimens
 
@@ -617,7 +636,8 @@ def main():
     deep, _ = write_cfb(DEEP_SPEC, version=3)
     many = [(f"S{i:03d}", b"stream %d\n" % i) for i in range(300)]
     wide, _ = write_cfb(many, version=3)
-    fixtures = {"small.cfb": small, "small-v4.cfb": small4, "deep.cfb": deep, "wide.cfb": wide}
+    fixtures = {"small.cfb": small, "small-v4.cfb": small4, "deep.cfb": deep, "wide.cfb": wide,
+                "ppt-objects.cfb": ppt_fixture()}
     for name, data in fixtures.items():
         with open(os.path.join(OUT, "fixtures", name), "wb") as f:
             f.write(data)

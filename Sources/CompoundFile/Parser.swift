@@ -313,7 +313,7 @@ struct CFBBuilder {
         let readable = fat.readable(from: start)
         let (maxBytes, overflow) = limits.maxDirectoryEntries.maximum.multipliedReportingOverflow(
             by: DirectoryRecord.size)
-        let maxSectors = overflow ? Int.max : (max(0, maxBytes) + sectorSize - 1) / sectorSize
+        let maxSectors = overflow ? Int.max : max(0, maxBytes) / sectorSize + 1
         switch fat.endingOf(start) {
         case .loop:
             log.record(.fatLoop, "the directory chain loops after \(readable) sectors")

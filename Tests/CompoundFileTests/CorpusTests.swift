@@ -38,4 +38,37 @@ struct CorpusTests {
             #expect(SHA256.hex(content.bytes) == expected.sha256, "\(expected.path)")
         }
     }
+
+    /// PowerPoint's ExOleObjStg records: the same objects, inflated to the same bytes as Python's zlib, and the
+    /// Packager payload inside (calc.lnk in `sample_with_lnk_file.ppt` and `.pps`).
+    @Test func powerPointObjects() throws {
+        var checked = 0
+        var payloads = 0
+        for (name, golden) in Self.goldens where !golden.pptObjects.isEmpty {
+            let cfb = try CompoundFile(parsing: try golden.input())
+            let objects = cfb.powerPointOLEObjects()
+            #expect(objects.map(\.recordOffset) == golden.pptObjects.map(\.offset), "\(name)")
+            for (object, expected) in zip(objects, golden.pptObjects) {
+                #expect(object.compressed == expected.compressed, "\(name)")
+                #expect(object.bytes.count == expected.size, "\(name)")
+                #expect(SHA256.hex(object.bytes) == expected.sha256, "\(name)")
+                checked += 1
+                guard let native = expected.ole10native else { continue }
+                #expect(!object.truncated, "\(name)")
+                let inner = try CompoundFile(parsing: object.bytes)
+                let found = try #require(inner.embeddedObjects().first?.native, "\(name)")
+                #expect(found.label == native.label)
+                #expect(found.payload.count == native.payloadSize)
+                #expect(SHA256.hex(Array(found.payload)) == native.payloadSHA256)
+                payloads += 1
+            }
+        }
+        #expect(checked >= 7)
+        #expect(payloads >= 6)
+        let lnk = try CompoundFile(parsing: try Fixture.corpusBytes("oleobj/sample_with_lnk_file.pps"))
+        let object = try #require(lnk.powerPointOLEObjects().first)
+        let native = try #require(try CompoundFile(parsing: object.bytes).embeddedObjects().first?.native)
+        #expect(native.label == "calc.lnk")
+        #expect(SHA256.hex(Array(native.payload)) == "d8019f6968282b9eef712acb82920fd6446e28ac6684b443b5e48be0c79414ea")
+    }
 }
