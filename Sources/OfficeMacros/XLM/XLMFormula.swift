@@ -148,6 +148,7 @@ struct XLMFormulaDecoder {
                     let kind = ptg == 0x01 ? "shared formula" : "table"
                     try push(.leaf("<\(kind) at \(XLMReference.absoluteA1(row: row + 1, column: col + 1))>"))
                 case 0x03...0x11:
+                    guard stack.count >= 2 else { throw DecodeProblem(detail: "operand missing for an operator") }
                     let rhs = try pop("an operator")
                     let lhs = try pop("an operator")
                     nodes.append(.binary(Self.binaryOperators[ptg] ?? "?", lhs, rhs))
