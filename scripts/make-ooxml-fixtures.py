@@ -25,10 +25,16 @@ OOXMLTests/Resources:
 
 OfficeCryptoTests/Resources:
   cfb/<name>                       the encrypted corpus files, whole (Compound File Binary)
-  streams/<name>/<stream>          their EncryptionInfo, EncryptedPackage (first 64 KiB) and Workbook streams,
+  streams/<name>/<stream>          their EncryptionInfo, EncryptedPackage and Workbook streams,
                                    read with olefile, for tests that do not go through CompoundFile
-  goldens.json                     per file: msoffcrypto-tool's verdict (encryption type, whether VelvetSweatshop
-                                   decrypts it) and the SHA-256 and size of what it decrypts to
+  cfb/synthetic-*                  encrypted here, since the corpus has none of these schemes: ECMA-376 Standard
+                                   (AES-128 with password "Invoice2026!", AES-256 with VelvetSweatshop) around
+                                   specimen-dde-split.docx, and BIFF8 RC4 CryptoAPI (128-bit, VelvetSweatshop)
+                                   around the decrypted Workbook of autostart-encrypt-standardpassword.xls; written
+                                   as Compound Files with ms-cfb; msoffcrypto-tool decrypts them for the goldens
+  goldens.json                     per file: msoffcrypto-tool's verdict (class, scheme, whether the password
+                                   - VelvetSweatshop unless passwordUsed says otherwise - decrypts it) and the
+                                   SHA-256 and size of what it decrypts to (for .xls, of the Workbook stream too)
 """
 import base64
 import hashlib
@@ -36,6 +42,7 @@ import io
 import json
 import os
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -43,6 +50,16 @@ import zipfile
 
 import msoffcrypto
 import olefile
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from msoffcrypto.method.ecma376_standard import ECMA376Standard
+
+try:
+    from cryptography.hazmat.decrepit.ciphers.algorithms import ARC4
+except ImportError:  # cryptography < 43
+    from cryptography.hazmat.primitives.ciphers.algorithms import ARC4
+from ms_cfb.ole_file import OleFile
+from ms_cfb.Models.Directories.root_directory import RootDirectory
+from ms_cfb.Models.Directories.stream_directory import StreamDirectory
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CORPUS = os.path.normpath(os.path.join(ROOT, "..", "shared", "corpus", "oletools"))
@@ -264,10 +281,141 @@ def specimens():
 # ---------------------------------------------------------------------------------------------------------------
 # OfficeCrypto
 
-def crypto_fixtures():
+def write_cfb(path, streams):
+    """A Compound File holding `streams` (name -> bytes) at its root, written with ms-cfb."""
+    with tempfile.TemporaryDirectory() as tmp:
+        root = RootDirectory()
+        for name, data in streams.items():
+            stream_path = os.path.join(tmp, name)
+            write(stream_path, data)
+            root.add_directory(StreamDirectory(name, stream_path))
+        ole = OleFile()
+        ole.root_directory = root
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        ole.create_file(path)
+    with open(path, "rb") as f:
+        return f.read()
+
+
+def aes_ecb(key, data):
+    e = Cipher(algorithms.AES(key), modes.ECB()).encryptor()
+    return e.update(data) + e.finalize()
+
+
+def standard_encrypted(plain, password, key_bits, salt, verifier):
+    """EncryptionInfo and EncryptedPackage of ECMA-376 Standard encryption ([MS-OFFCRYPTO] 2.3.4.5)."""
+    alg = {128: 0x660E, 192: 0x660F, 256: 0x6610}[key_bits]
+    key = ECMA376Standard.makekey_from_password(password, alg, 0x8004, 0x18, key_bits, 16, salt)
+    csp = "Microsoft Enhanced RSA and AES Cryptographic Provider\0".encode("utf-16-le")
+    header = struct.pack("<8I", 0x24, 0, alg, 0x8004, key_bits, 0x18, 0, 0) + csp
+    verifier_hash = hashlib.sha1(verifier).digest() + b"\0" * 12
+    info = (struct.pack("<HHII", 3, 2, 0x24, len(header)) + header + struct.pack("<I", 16) + salt
+            + aes_ecb(key, verifier) + struct.pack("<I", 20) + aes_ecb(key, verifier_hash))
+    padded = plain + b"\0" * (-len(plain) % 16)
+    package = struct.pack("<Q", len(plain)) + aes_ecb(key, padded)
+    return info, package
+
+
+BIFF8_CLEAR = {0x0809, 0x002F, 0x0194, 0x0195, 0x00E1, 0x0196, 0x0138}
+
+
+def biff8_cryptoapi_encrypted(plain_workbook, password, salt, verifier):
+    """A Workbook stream encrypted with RC4 CryptoAPI (128-bit): FILEPASS rebuilt, records encrypted in place."""
+    key0 = lambda block: hashlib.sha1(hashlib.sha1(salt + password.encode("utf-16-le")).digest()
+                                      + struct.pack("<I", block)).digest()[:16]
+    csp = "Microsoft Enhanced Cryptographic Provider v1.0\0".encode("utf-16-le")
+    header = struct.pack("<8I", 0x04, 0, 0x6801, 0x8004, 128, 0x01, 0, 0) + csp
+    rc4 = Cipher(ARC4(key0(0)), mode=None).encryptor()
+    enc_verifier = rc4.update(verifier) + rc4.update(hashlib.sha1(verifier).digest())
+    filepass = (struct.pack("<HHHII", 1, 4, 2, 0x04, len(header)) + header + struct.pack("<I", 16) + salt
+                + enc_verifier[:16] + struct.pack("<I", 20) + enc_verifier[16:])
+    # Rebuild the stream: the zeroed FILEPASS left by msoffcrypto (type 0 after BOF) becomes the new FILEPASS.
+    records = []
+    pos = 0
+    while pos + 4 <= len(plain_workbook):
+        num, size = struct.unpack("<HH", plain_workbook[pos:pos + 4])
+        data = plain_workbook[pos + 4:pos + 4 + size]
+        if num == 0 and size > 0 and not any(data) and len(records) == 1:
+            num, data = 0x002F, filepass
+        records.append((num, data))
+        pos += 4 + size
+    plain = b"".join(struct.pack("<HH", n, len(d)) + d for n, d in records)
+    out = bytearray(plain)
+    keystream = {}
+
+    def ks(offset):
+        block = offset // 1024
+        if block not in keystream:
+            keystream[block] = Cipher(ARC4(key0(block)), mode=None).encryptor().update(b"\0" * 1024)
+        return keystream[block][offset % 1024]
+
+    pos = 0
+    for num, data in records:
+        start = pos + 4
+        if num not in BIFF8_CLEAR:
+            first = start + 4 if num == 0x0085 else start
+            for k in range(first, start + len(data)):
+                out[k] ^= ks(k)
+        pos = start + len(data)
+    return bytes(out)
+
+
+def msoffcrypto_golden(data, password="VelvetSweatshop"):
+    """msoffcrypto-tool's verdict on a file: its class and scheme, and what `password` decrypts it to (or None)."""
+    entry = {"passwordUsed": password}
+    f = msoffcrypto.OfficeFile(io.BytesIO(data))
+    entry["encrypted"] = bool(f.is_encrypted())
+    entry["msoffcryptoType"] = type(f).__name__
+    info = getattr(f, "type", None)
+    entry["msoffcryptoKind"] = info if isinstance(info, str) else None
+    try:
+        f.load_key(password=password)
+        out = io.BytesIO()
+        f.decrypt(out)
+        plain = out.getvalue()
+        entry["decrypted"] = {"sha256": hashlib.sha256(plain).hexdigest(), "size": len(plain)}
+        if type(f).__name__ == "Xls97File":
+            workbook = olefile.OleFileIO(io.BytesIO(plain)).openstream("Workbook").read()
+            entry["decrypted"]["workbookSHA256"] = hashlib.sha256(workbook).hexdigest()
+            entry["decrypted"]["workbookSize"] = len(workbook)
+    except Exception as exc:  # msoffcrypto raises various types for a wrong password or an unsupported scheme
+        entry["decrypted"] = None
+        entry["error"] = f"{type(exc).__name__}: {exc}"
+    return entry
+
+
+def crypto_fixtures(specimen_docx):
     shutil.rmtree(os.path.join(CRYPTO_OUT, "cfb"), ignore_errors=True)
     shutil.rmtree(os.path.join(CRYPTO_OUT, "streams"), ignore_errors=True)
     goldens = {}
+
+    # Synthetic: ECMA-376 Standard.
+    for key_bits, password in ((128, "Invoice2026!"), (256, "VelvetSweatshop")):
+        name = f"synthetic-standard-aes{key_bits}.docx"
+        info, package = standard_encrypted(specimen_docx, password, key_bits, bytes(range(16, 32)),
+                                           bytes(range(100, 116)))
+        data = write_cfb(os.path.join(CRYPTO_OUT, "cfb", name), {"EncryptionInfo": info, "EncryptedPackage": package})
+        write(os.path.join(CRYPTO_OUT, "streams", name, "EncryptionInfo"), info)
+        write(os.path.join(CRYPTO_OUT, "streams", name, "EncryptedPackage"), package)
+        entry = msoffcrypto_golden(data, password)
+        entry["plaintextSHA256"] = hashlib.sha256(specimen_docx).hexdigest()
+        goldens[name] = entry
+        print(f"{name}: {entry}")
+
+    # Synthetic: BIFF8 RC4 CryptoAPI around a real decrypted workbook.
+    source = corpus_bytes("encrypted/autostart-encrypt-standardpassword.xls")
+    f = msoffcrypto.OfficeFile(io.BytesIO(source))
+    f.load_key(password="VelvetSweatshop")
+    out = io.BytesIO()
+    f.decrypt(out)
+    plain_workbook = olefile.OleFileIO(io.BytesIO(out.getvalue())).openstream("Workbook").read()
+    workbook = biff8_cryptoapi_encrypted(plain_workbook, "VelvetSweatshop", bytes(range(48, 64)), bytes(range(7, 23)))
+    name = "synthetic-rc4cryptoapi.xls"
+    data = write_cfb(os.path.join(CRYPTO_OUT, "cfb", name), {"Workbook": workbook})
+    write(os.path.join(CRYPTO_OUT, "streams", name, "Workbook"), workbook)
+    goldens[name] = msoffcrypto_golden(data)
+    print(f"{name}: {goldens[name]}")
+
     for rel in ENCRYPTED:
         data = corpus_bytes(rel)
         name = safe_name(rel)
@@ -276,32 +424,12 @@ def crypto_fixtures():
         for stream in ("EncryptionInfo", "EncryptedPackage", "Workbook"):
             if ole.exists(stream):
                 content = ole.openstream(stream).read()
-                if stream == "EncryptedPackage":
-                    content = content[:64 << 10]
                 write(os.path.join(CRYPTO_OUT, "streams", name, stream), content)
-        entry = {"streams": sorted("/".join(p) for p in ole.listdir())}
-        f = msoffcrypto.OfficeFile(io.BytesIO(data))
-        entry["encrypted"] = bool(f.is_encrypted())
-        entry["msoffcryptoType"] = type(f).__name__
-        info = getattr(f, "type", None)
-        entry["msoffcryptoKind"] = info if isinstance(info, str) else None
-        try:
-            f.load_key(password="VelvetSweatshop")
-            out = io.BytesIO()
-            f.decrypt(out)
-            plain = out.getvalue()
-            entry["velvetSweatshop"] = {"sha256": hashlib.sha256(plain).hexdigest(), "size": len(plain)}
-            if rel.endswith(".xls"):
-                # The decrypted Workbook stream, which is what OfficeCrypto.decryptBIFF8 returns.
-                workbook = olefile.OleFileIO(io.BytesIO(plain)).openstream("Workbook").read()
-                entry["velvetSweatshop"]["workbookSHA256"] = hashlib.sha256(workbook).hexdigest()
-                entry["velvetSweatshop"]["workbookSize"] = len(workbook)
-        except Exception as exc:  # msoffcrypto raises various types for a wrong password or an unsupported scheme
-            entry["velvetSweatshop"] = None
-            entry["error"] = f"{type(exc).__name__}: {exc}"
+        entry = msoffcrypto_golden(data)
+        entry["streams"] = sorted("/".join(p) for p in ole.listdir())
         goldens[name] = entry
         print(f"{rel}: {entry.get('msoffcryptoType')} {entry.get('msoffcryptoKind')} "
-              f"{'decrypted' if entry['velvetSweatshop'] else entry.get('error')}")
+              f"{'decrypted' if entry['decrypted'] else entry.get('error')}")
     write(os.path.join(CRYPTO_OUT, "goldens.json"), (json.dumps(goldens, indent=1, sort_keys=True) + "\n").encode())
 
 
@@ -328,7 +456,7 @@ def main():
     write(os.path.join(OOXML_OUT, "goldens.json"), (json.dumps(goldens, indent=1, sort_keys=True) + "\n").encode())
     for name, g in goldens["packages"].items():
         print(f"{name}: msodde {g['msodde']} oleobj {g['oleobjExternal']} ole {g['olePartNames']}")
-    crypto_fixtures()
+    crypto_fixtures(specimens()["specimen-dde-split.docx"])
 
 
 if __name__ == "__main__":
