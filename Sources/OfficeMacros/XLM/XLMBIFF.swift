@@ -66,17 +66,11 @@ struct XLMBIFFParser {
         var value: String?
         var offset: Int
     }
-    struct Shared {
-        var firstRow: Int
-        var lastRow: Int
-        var firstColumn: Int
-        var lastColumn: Int
-        var rgce: ArraySlice<UInt8>
-    }
     var currentSheet: Int?
     var currentIsMacro = false
     var cells: [CellFormula] = []
-    var shared: [Shared] = []
+    /// Shared and array formulas of the current sheet by their anchor cell (row << 16 | column).
+    var shared: [Int: ArraySlice<UInt8>] = [:]
     var expectString = false
     var cellCount = 0
     var cellLimitReported = false
@@ -89,6 +83,14 @@ struct XLMBIFFParser {
     // MARK: - Walk
 
     mutating func parse(_ bytes: ArraySlice<UInt8>) -> XLMWorkbook {
+        if bytes.count >= 2 {
+            let type = UInt16(bytes[bytes.startIndex]) | UInt16(bytes[bytes.startIndex + 1]) << 8
+            if ![0x0809, 0x0009, 0x0209, 0x0409].contains(type) {
+                anomalies.add(
+                    .corruptBIFF, "the stream does not start with a BOF record (record 0x\(String(type, radix: 16)))")
+                return finish()
+            }
+        }
         var reader = BIFFRecordReader(bytes, limits: limits)
         var depth = 0
         var first = true
@@ -140,6 +142,9 @@ struct XLMBIFFParser {
                 }
             }
         }
+        if first, anomalies.list.isEmpty {
+            anomalies.add(.truncated, "no BOF record: the stream is empty or shorter than a record header")
+        }
         if depth > 0 {
             anomalies.add(.truncated, "the stream ends inside a substream (no EOF)", offset: reader.offset)
             if currentSheet != nil { endSheet() } else { finishGlobals() }
@@ -167,6 +172,13 @@ struct XLMBIFFParser {
 
     private mutating func finish() -> XLMWorkbook {
         finishGlobals()
+        if !workbook.isEncrypted {
+            for sheet in boundSheets where !sheet.used && sheet.sheetIndex < workbook.sheets.count {
+                anomalies.add(
+                    .inconsistent,
+                    "BOUNDSHEET \"\(workbook.sheets[sheet.sheetIndex].name)\" points at \(sheet.offset), where no substream starts")
+            }
+        }
         workbook.hasMacroSheets = workbook.sheets.contains { $0.kind == .macroSheet }
         workbook.anomalies = anomalies.list
         return workbook
@@ -279,7 +291,7 @@ struct XLMBIFFParser {
         var r = BIFFSegmentedReader(record)
         _ = try r.readUInt32LE()  // cstTotal
         let unique = Int(try r.readUInt32LE())
-        let maxCharacters = max(0, limits.maxStringBytes.maximum)
+        let maxCharacters = max(0, limits.maxStringBytes.maximum) + 1  // one more, so that the cut shows
         var index = 0
         while index < unique, !r.isAtEnd {
             guard limits.maxSharedStrings.allows(index + 1) else {
@@ -300,6 +312,10 @@ struct XLMBIFFParser {
                 return
             }
             index += 1
+        }
+        if index < unique {
+            anomalies.add(
+                .corruptBIFF, "SST declares \(unique) strings, \(index) are there", offset: record.offset)
         }
     }
 
@@ -477,7 +493,7 @@ struct XLMBIFFParser {
             currentIsMacro = kind == .macroSheet
         }
         cells = []
-        shared = []
+        shared = [:]
         expectString = false
     }
 
@@ -570,10 +586,11 @@ struct XLMBIFFParser {
     private mutating func sharedFormula(_ record: BIFFRecord) throws {
         let data = record.merged
         var c = ByteCursor(data)
+        // RefU: rwFirst, rwLast, colFirst, colLast; the anchor is the first cell.
         let firstRow = Int(try c.readUInt16LE())
-        let lastRow = Int(try c.readUInt16LE())
+        try c.skip(2)
         let firstColumn = Int(try c.readUInt8())
-        let lastColumn = Int(try c.readUInt8())
+        try c.skip(1)
         if record.type == 0x04BC {
             try c.skip(2)  // reserved, cUse
         } else {
@@ -581,9 +598,8 @@ struct XLMBIFFParser {
         }
         let cce = Int(try c.readUInt16LE())
         let rgce = try c.readBytes(min(cce, c.remaining))
-        guard shared.count < 65_536 else { return }
-        shared.append(
-            Shared(firstRow: firstRow, lastRow: lastRow, firstColumn: firstColumn, lastColumn: lastColumn, rgce: rgce))
+        let key = firstRow << 16 | firstColumn
+        if shared[key] == nil { shared[key] = rgce }
     }
 
     private mutating func addValue(row: Int, column: Int, _ value: String, offset: Int) {
@@ -685,7 +701,7 @@ struct XLMBIFFParser {
             currentSheet = nil
             currentIsMacro = false
             cells = []
-            shared = []
+            shared = [:]
         }
         guard let sheet = currentSheetName else { return }
         for cell in cells {
@@ -697,12 +713,11 @@ struct XLMBIFFParser {
                 // PtgExp: the formula is a shared one anchored at (row, column).
                 let r = Int(rgce[rgce.startIndex + 1]) | Int(rgce[rgce.startIndex + 2]) << 8
                 let k = Int(rgce[rgce.startIndex + 3]) | Int(rgce[rgce.startIndex + 4]) << 8
-                if let s = shared.first(where: {
-                    $0.firstRow == r && $0.firstColumn == k
-                        || ($0.firstRow...max($0.firstRow, $0.lastRow)).contains(cell.row)
-                            && ($0.firstColumn...max($0.firstColumn, $0.lastColumn)).contains(cell.column)
-                }) {
-                    rgce = s.rgce
+                if let anchored = shared[r << 16 | k] {
+                    rgce = anchored
+                } else {
+                    anomalies.add(.corruptBIFF, "\(location): no shared formula anchored at "
+                        + XLMReference.absoluteA1(row: r + 1, column: k + 1), offset: cell.offset)
                 }
             }
             let text = XLMFormulaDecoder.decode(

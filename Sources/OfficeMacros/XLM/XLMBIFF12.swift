@@ -253,7 +253,7 @@ struct XLMBIFF12Parser {
         var reader = BIFF12RecordReader(bytes[...], part: path, limits: limits)
         var row = 0
         var pending: [(row: Int, column: Int, rgce: ArraySlice<UInt8>, value: String?)] = []
-        var shared: [Shared] = []
+        var shared: [Int: [Shared]] = [:]  // by anchor row (PtgExp gives the row)
         var limitReported = false
         let maxCells = limits.maxCells
         func reserve(_ anomalies: inout XLMAnomalies, _ offset: Int) -> Bool {
@@ -320,8 +320,9 @@ struct XLMBIFF12Parser {
                     let c2 = Int(try c.readUInt32LE())
                     let cce = Int(try c.readUInt32LE())
                     let rgce = try c.readBytes(min(cce, c.remaining))
-                    if shared.count < 65_536 {
-                        shared.append(Shared(firstRow: r1, lastRow: r2, firstColumn: c1, lastColumn: c2, rgce: rgce))
+                    if shared[r1, default: []].count < 64 {
+                        shared[r1, default: []].append(
+                            Shared(firstRow: r1, lastRow: r2, firstColumn: c1, lastColumn: c2, rgce: rgce))
                     }
                 default:
                     break
@@ -334,13 +335,15 @@ struct XLMBIFF12Parser {
             var ctx = context
             ctx.cell = (cell.row, cell.column)
             var rgce = cell.rgce
-            if rgce.first == 0x01,
-                let s = shared.first(where: {
+            if rgce.first == 0x01, rgce.count >= 5 {
+                let i = rgce.startIndex
+                let anchor = Int(rgce[i + 1]) | Int(rgce[i + 2]) << 8 | Int(rgce[i + 3]) << 16 | Int(rgce[i + 4]) << 24
+                if let s = shared[anchor]?.first(where: {
                     $0.firstRow <= cell.row && cell.row <= $0.lastRow && $0.firstColumn <= cell.column
                         && cell.column <= $0.lastColumn
-                })
-            {
-                rgce = s.rgce
+                }) {
+                    rgce = s.rgce
+                }
             }
             let location = "\(sheet)!\(XLMReference.absoluteA1(row: cell.row + 1, column: cell.column + 1))"
             let text = XLMFormulaDecoder.decode(rgce, context: ctx, limits: limits, anomalies: &anomalies, where: location)

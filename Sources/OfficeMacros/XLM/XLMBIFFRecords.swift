@@ -47,6 +47,7 @@ struct BIFFRecordReader {
         guard !stopped else { return nil }
         guard var record = readOne(&anomalies) else { return nil }
         var total = record.data.count
+        var reported = false
         // Gather CONTINUE records.
         while cursor.remaining >= 4 {
             let peek = cursor.peek(upTo: 2)
@@ -55,9 +56,12 @@ struct BIFFRecordReader {
             guard let piece = readOne(&anomalies) else { break }
             total += piece.data.count
             guard limits.maxRecordBytes.allows(total) else {
-                anomalies.limitExceeded(
-                    limits.maxRecordBytes, "record 0x\(String(record.type, radix: 16)) with its CONTINUE records",
-                    offset: record.offset)
+                if !reported {
+                    reported = true
+                    anomalies.limitExceeded(
+                        limits.maxRecordBytes, "record 0x\(String(record.type, radix: 16)) with its CONTINUE records",
+                        offset: record.offset)
+                }
                 // Skip the rest of the chain.
                 continue
             }

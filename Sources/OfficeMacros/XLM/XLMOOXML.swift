@@ -323,6 +323,7 @@ struct XLMOOXMLParser {
         } catch {
             anomalies.add(.corruptXML, "\(path): \(error)")
         }
+        if !rootSeen, anomalies.list.isEmpty { anomalies.add(.corruptXML, "\(path): no root element") }
         return isMacroRoot
     }
 }
