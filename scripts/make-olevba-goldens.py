@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Records what the peer tools say about every file of ../shared/corpus/oletools, for the differential test.
+"""Records what the peer tools say about every file of Tests/Corpus/oletools, for the differential test.
 
 For each file (and each member of the corpus's password-protected .zip files, password "infected-test"):
   - olevba 0.60.2 --json: container type, VBA modules (stream, file name, code with line endings normalised, and
@@ -24,7 +24,7 @@ import tempfile
 import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CORPUS = os.path.normpath(os.path.join(ROOT, "..", "shared", "corpus", "oletools"))
+CORPUS = os.path.join(ROOT, "Tests", "Corpus", "oletools")
 OUT = os.path.join(ROOT, "Tests", "InspectionTests", "Resources", "olevba-golden")
 BIN = os.path.dirname(sys.executable)
 ZIP_PASSWORD = b"infected-test"
