@@ -652,7 +652,7 @@ def main():
     make_malformed(small, layout, small4, layout4)
     corpus_goldens()
 
-    for name in ("small.cfb", "deep.cfb"):
+    for name in ("small.cfb", "deep.cfb", "ppt-objects.cfb"):
         shutil.copy(os.path.join(OUT, "fixtures", name), os.path.join(FUZZ_SEEDS, name))
     for name in ("fat-loop.cfb", "minifat-loop.cfb", "difat-loop.cfb", "directory-cycle.cfb",
                  "overlapping-streams.cfb"):

@@ -107,7 +107,9 @@ public struct CompoundFile: Sendable {
     /// The lookup key of a path: segments upper-cased (OLE names compare case-insensitively), empty segments
     /// dropped.
     static func pathKey(_ path: String) -> String {
-        path.split(separator: "/", omittingEmptySubsequences: true).map { $0.uppercased() }.joined(separator: "/")
+        let utf8 = path.utf8
+        if utf8.first != 0x2F, utf8.last != 0x2F, !path.contains("//") { return path.uppercased() }
+        return path.split(separator: "/", omittingEmptySubsequences: true).map { $0.uppercased() }.joined(separator: "/")
     }
 
     /// The entry at `path` ("Macros/VBA/ThisDocument"), comparing each segment case-insensitively; the empty path

@@ -146,12 +146,19 @@ struct DirectoryRecord: Sendable {
         let units = max(0, byteCount / 2 - 1)
         var utf16: [UInt16] = []
         utf16.reserveCapacity(units)
+        var ascii = true
         var i = rawName.startIndex
         for _ in 0..<units {
-            utf16.append(UInt16(rawName[i]) | UInt16(rawName[i + 1]) << 8)
+            let unit = UInt16(rawName[i]) | UInt16(rawName[i + 1]) << 8
+            ascii = ascii && unit < 0x80
+            utf16.append(unit)
             i += 2
         }
-        name = String(decoding: utf16, as: UTF16.self)
+        // Most names are ASCII: build those from bytes, without the UTF-16 transcoder.
+        name =
+            ascii
+            ? String(decoding: utf16.lazy.map { UInt8(truncatingIfNeeded: $0) }, as: UTF8.self)
+            : String(decoding: utf16, as: UTF16.self)
     }
 
     /// Whether the name length field is usable as is: even, at most 64, and 0 only for an unused entry.

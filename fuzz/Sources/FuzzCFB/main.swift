@@ -11,8 +11,9 @@ let fuzzLimits: CFBLimits = {
     return limits
 }()
 
-/// Parses the input as a compound file, reads every stream, and parses every `\u{1}Ole10Native` stream; an input
-/// that is not a compound file is tried as OLE 1.0 native data and as an OLE 1.0 object.
+/// Parses the input as a compound file, reads every stream, parses every `\u{1}Ole10Native` stream and every
+/// PowerPoint OLE object (inflated, then parsed as a compound file); an input that is not a compound file is tried
+/// as OLE 1.0 native data and as an OLE 1.0 object.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -30,6 +31,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     }
     _ = try? cfb.stream(cfb.root)
     _ = cfb.embeddedObjects()
+    for object in cfb.powerPointOLEObjects().prefix(8) {
+        _ = (try? CompoundFile(parsing: object.bytes[...], limits: fuzzLimits))?.embeddedObjects()
+    }
     return 0
 }
 
