@@ -615,6 +615,14 @@ def make_malformed(small, layout, small4, layout4):
               ["bad-directory-entry"])
     malformed(m, "bad-name-length.cfb", patch(small, dir_field(layout, "WordDocument", "namelen"), "<H", 200),
               ["bad-directory-entry"])
+    # Two siblings named alike: Module1 renamed "thisdocument" (same length as the original name is not needed).
+    renamed = bytearray(small)
+    raw = "thisdocument".encode("utf-16-le") + b"\x00\x00"
+    off = layout["dir"] + 128 * layout["id"]["Macros/VBA/Module1"]
+    renamed[off:off + 64] = raw.ljust(64, b"\x00")
+    struct.pack_into("<H", renamed, off + 64, len(raw))
+    malformed(m, "duplicate-name.cfb", bytes(renamed), ["duplicate-name"],
+              note="a second ThisDocument (differing in case) hides behind the first")
     malformed(m, "unknown-entry-type.cfb", patch(small, dir_field(layout, "Macros/VBA/Module1", "type"), "<B", 3), [],
               note="type 3 is listed as unknown and cannot be read as a stream")
 

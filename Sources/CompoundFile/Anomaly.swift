@@ -36,6 +36,8 @@ public struct CFBAnomaly: Sendable, Hashable, CustomStringConvertible {
         /// A directory entry that cannot be right: an unused entry inside the tree, a second root, a name length
         /// that is odd or longer than 64 bytes, a missing root entry.
         public static let badDirectoryEntry = Code("bad-directory-entry")
+        /// Two entries of one storage have the same name (ignoring case); lookups by path find the first only.
+        public static let duplicateName = Code("duplicate-name")
         /// A header field that cannot be right but that the parser could work around (byte order, version, counts,
         /// mini stream cutoff).
         public static let badHeader = Code("bad-header")

@@ -110,6 +110,7 @@ enum Inflate {
             self.input = input
             self.position = input.startIndex
             self.maxOutput = max(0, maxOutput)
+            out.reserveCapacity(min(self.maxOutput, input.count * 4))
         }
 
         mutating func bits(_ n: Int) throws -> Int {

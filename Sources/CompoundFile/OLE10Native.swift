@@ -267,12 +267,22 @@ public struct CFBEmbeddedObject: Sendable {
 
 extension CompoundFile {
     /// Every `\u{1}Ole10Native` stream that parses, in tree walk order.
+    ///
+    /// Streams that start where an earlier one started (overlapping chains, already reported as anomalies) are
+    /// skipped, and the streams read add up to at most the input's size or ``CFBLimits/maxStreamBytes``, whichever
+    /// is larger: thousands of entries sharing one chain cannot multiply memory.
     public func embeddedObjects() -> [CFBEmbeddedObject] {
-        entries.compactMap { entry in
-            guard entry.isStream, entry.name == "\u{1}Ole10Native", let s = try? stream(entry),
-                let native = try? OLE10Native(parsing: s.bytes)
-            else { return nil }
-            return CFBEmbeddedObject(entry: entry, native: native, streamTruncated: s.truncated)
+        var budget = max(input.totalCount, limits.maxStreamBytes.maximum)
+        var seen = Set<[UInt32]>()
+        var out: [CFBEmbeddedObject] = []
+        for entry in entries where entry.isStream && entry.name == "\u{1}Ole10Native" {
+            guard seen.insert([entry.startSector, entry.isInMiniStream ? 1 : 0]).inserted else { continue }
+            guard UInt64(budget) >= min(entry.size, UInt64(limits.maxStreamBytes.maximum)) else { break }
+            guard let s = try? stream(entry) else { continue }
+            budget -= s.bytes.count
+            guard let native = try? OLE10Native(parsing: s.bytes) else { continue }
+            out.append(CFBEmbeddedObject(entry: entry, native: native, streamTruncated: s.truncated))
         }
+        return out
     }
 }

@@ -467,7 +467,9 @@ struct CFBBuilder {
             var depth: Int
         }
 
-        var stack = [Frame(children: siblings(of: 0, visited: &visited), parent: 0, prefix: "", depth: 1)]
+        let rootChildren = siblings(of: 0, visited: &visited)
+        checkDuplicateNames(rootChildren, in: "the root")
+        var stack = [Frame(children: rootChildren, parent: 0, prefix: "", depth: 1)]
         while let top = stack.last {
             guard top.next < top.children.count else {
                 stack.removeLast()
@@ -505,13 +507,27 @@ struct CFBBuilder {
                             "\(limits.maxDepth.name): storage \"\(path)\" is nested \(top.depth) deep; its children are not read")
                     }
                 } else {
-                    stack.append(
-                        Frame(
-                            children: siblings(of: id, visited: &visited), parent: id, prefix: path + "/",
-                            depth: top.depth + 1))
+                    let children = siblings(of: id, visited: &visited)
+                    checkDuplicateNames(children, in: "storage \"\(path)\"")
+                    stack.append(Frame(children: children, parent: id, prefix: path + "/", depth: top.depth + 1))
                 }
             } else if record.child != StreamID.none {
                 log.record(.badDirectoryEntry, entryID: id, offset: recordOffsets[id] + 76, "entry \(id) is not a storage but has a child")
+            }
+        }
+    }
+
+    /// Reports siblings whose names are equal ignoring case: OLE forbids them, and a lookup by path finds only the
+    /// first, so a second "ThisDocument" could hide behind it.
+    mutating func checkDuplicateNames(_ ids: [Int], in storage: String) {
+        guard ids.count > 1 else { return }
+        var seen = Set<String>()
+        for id in ids where records[id].typeByte != 0 {
+            let key = records[id].name.uppercased()
+            if !seen.insert(key).inserted {
+                log.record(
+                    .duplicateName, entryID: id, offset: recordOffsets[id],
+                    "\(storage) has two entries named \"\(records[id].name)\"")
             }
         }
     }

@@ -29,8 +29,9 @@ extension CompoundFile {
     /// The OLE objects in the "PowerPoint Document" stream (`ExOleObjStg` records), decompressed; empty when the
     /// file is not a PowerPoint 97-2003 presentation.
     ///
-    /// Records are walked iteratively (containers at most 16 deep, at most 65,536 records); each object is
-    /// decompressed to at most ``CFBLimits/maxStreamBytes``.
+    /// Records are walked iteratively (containers at most 16 deep, at most 65,536 records); all objects together
+    /// are decompressed to at most ``CFBLimits/maxStreamBytes`` (objects past that come back empty and
+    /// ``PowerPointOLEObject/truncated``), so a stream of small deflate bombs cannot multiply memory.
     public func powerPointOLEObjects() -> [PowerPointOLEObject] {
         guard let entry = entry(path: "PowerPoint Document"), entry.isStream,
             let document = try? stream(entry)
@@ -39,6 +40,7 @@ extension CompoundFile {
         var ranges: [(start: Int, end: Int, depth: Int)] = [(0, document.bytes.count, 0)]
         var records = 0
         let all = ByteCursor(document.bytes)
+        var budget = max(0, limits.maxStreamBytes.maximum)
         while let range = ranges.popLast() {
             var offset = range.start
             while offset + 8 <= range.end, records < 65_536 {
@@ -52,7 +54,9 @@ extension CompoundFile {
                 if verInstance & 0xF == 0xF {
                     if range.depth < 16 { ranges.append((bodyStart, bodyEnd, range.depth + 1)) }
                 } else if type == Self.exOleObjStg, let body = try? all.slice(at: bodyStart, count: bodyEnd - bodyStart) {
-                    out.append(Self.oleObject(body, instance: verInstance >> 4, offset: offset, limit: limits.maxStreamBytes.maximum))
+                    let object = Self.oleObject(body, instance: verInstance >> 4, offset: offset, limit: budget)
+                    budget -= object.bytes.count
+                    out.append(object)
                 }
                 let (next, overflow) = bodyStart.addingReportingOverflow(length)
                 guard !overflow else { break }

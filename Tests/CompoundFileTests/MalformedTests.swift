@@ -29,6 +29,11 @@ struct MalformedTests {
                 #expect(s.truncated == (UInt64(s.bytes.count) < s.declaredSize))
             }
         }
+        for object in cfb.powerPointOLEObjects() {
+            #expect(object.bytes.count <= limits.maxStreamBytes.maximum)
+            _ = (try? CompoundFile(parsing: object.bytes, limits: limits))?.embeddedObjects()
+        }
+        _ = cfb.embeddedObjects()
         return cfb
     }
 

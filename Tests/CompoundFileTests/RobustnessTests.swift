@@ -25,7 +25,8 @@ struct RobustnessTests {
     /// Seeded byte flips over the fixtures and a few corpus files.
     @Test func mutations() throws {
         var rng = SplitMix64(seed: 0xCFB)
-        var inputs = try ["fixtures/small.cfb", "fixtures/small-v4.cfb", "fixtures/deep.cfb", "malformed/difat-loop.cfb"]
+        var inputs = try ["fixtures/small.cfb", "fixtures/small-v4.cfb", "fixtures/deep.cfb", "malformed/difat-loop.cfb",
+                          "fixtures/ppt-objects.cfb"]
             .map { try Fixture.bytes($0) }
         inputs.append(try Fixture.corpusBytes("oleobj/sample_with_lnk_file.doc"))
         for original in inputs {
@@ -70,5 +71,39 @@ struct RobustnessTests {
         }
         let cfb = try #require(MalformedTests.exercise(shared[...], limits: Self.small))
         #expect(!cfb.anomalies(.overlappingStreams).isEmpty)
+    }
+
+    /// Damaged zlib streams in PowerPoint objects: every byte of each compressed record flipped in turn.
+    @Test func damagedPowerPointObjects() throws {
+        let original = try Fixture.bytes("fixtures/ppt-objects.cfb")
+        let cfb = try CompoundFile(parsing: original)
+        let objects = cfb.powerPointOLEObjects()
+        #expect(objects.count == 4)
+        #expect(objects.allSatisfy { !$0.truncated && $0.bytes == objects[0].bytes })
+        // The "PowerPoint Document" stream is in regular sectors: locate it and damage it in place.
+        let entry = try #require(cfb.entry(path: "PowerPoint Document"))
+        let start = 512 * (Int(entry.startSector) + 1)
+        var rng = SplitMix64(seed: 0x2011)
+        for _ in 0..<400 {
+            var bytes = original
+            let i = start + Int(rng.next() % 4096)
+            bytes[i] ^= UInt8(truncatingIfNeeded: rng.next() | 1)
+            guard let damaged = try? CompoundFile(parsing: bytes) else { continue }
+            for object in damaged.powerPointOLEObjects() {
+                #expect(object.bytes.count <= 64 << 20)
+                _ = (try? CompoundFile(parsing: object.bytes))?.embeddedObjects()
+            }
+        }
+    }
+
+    @Test func powerPointObjectsRespectTheStreamLimit() throws {
+        var limits = CFBLimits.default
+        limits.maxStreamBytes.maximum = 1000
+        let cfb = try CompoundFile(parsing: try Fixture.bytes("fixtures/ppt-objects.cfb"), limits: limits)
+        // The document stream itself is cut at 1000 bytes: the first object's record is cut too.
+        for object in cfb.powerPointOLEObjects() {
+            #expect(object.bytes.count <= 1000)
+            #expect(object.truncated)
+        }
     }
 }
