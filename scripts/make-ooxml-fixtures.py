@@ -29,8 +29,10 @@ OfficeCryptoTests/Resources:
                                    read with olefile, for tests that do not go through CompoundFile
   cfb/synthetic-*                  encrypted here, since the corpus has none of these schemes: ECMA-376 Standard
                                    (AES-128 with password "Invoice2026!", AES-256 with VelvetSweatshop) around
-                                   specimen-dde-split.docx, and BIFF8 RC4 CryptoAPI (128-bit, VelvetSweatshop)
-                                   around the decrypted Workbook of autostart-encrypt-standardpassword.xls; written
+                                   specimen-dde-split.docx; BIFF8 RC4 CryptoAPI (128-bit, VelvetSweatshop)
+                                   around the decrypted Workbook of autostart-encrypt-standardpassword.xls; Word
+                                   RC4 ("Invoice2026!") and RC4 CryptoAPI 40-bit (VelvetSweatshop) around
+                                   dde-test-from-office2003.doc; written
                                    as Compound Files with ms-cfb; msoffcrypto-tool decrypts them for the goldens
   goldens.json                     per file: msoffcrypto-tool's verdict (class, scheme, whether the password
                                    - VelvetSweatshop unless passwordUsed says otherwise - decrypts it) and the
@@ -360,6 +362,45 @@ def biff8_cryptoapi_encrypted(plain_workbook, password, salt, verifier):
     return bytes(out)
 
 
+def rc4_stream(data, key_for_block, start, block_size=512):
+    """`data` with the RC4 keystream (rekeyed per block, by offset) XORed in from offset `start`."""
+    out = bytearray(data)
+    for block in range(len(data) // block_size + 1):
+        ks = Cipher(ARC4(key_for_block(block)), mode=None).encryptor().update(b"\0" * block_size)
+        for k in range(max(block * block_size, start), min((block + 1) * block_size, len(data))):
+            out[k] ^= ks[k - block * block_size]
+    return bytes(out)
+
+
+def word_rc4_encrypted(word, table, password, salt, verifier, cryptoapi):
+    """WordDocument and table streams encrypted as Word 97-2003 does ([MS-OFFCRYPTO] 2.3.6, 2.3.5): the
+    encryption header overwrites the start of the table stream (whose content the test does not need)."""
+    pw = password.encode("utf-16-le")
+    if cryptoapi:
+        h0 = hashlib.sha1(salt + pw).digest()
+        key = lambda block: hashlib.sha1(h0 + struct.pack("<I", block)).digest()[:5] + b"\0" * 11
+        csp = "Microsoft Base Cryptographic Provider v1.0\0".encode("utf-16-le")
+        header_body = struct.pack("<8I", 0x04, 0, 0x6801, 0x8004, 40, 0x01, 0, 0) + csp
+        rc4 = Cipher(ARC4(key(0)), mode=None).encryptor()
+        enc = rc4.update(verifier) + rc4.update(hashlib.sha1(verifier).digest())
+        header = (struct.pack("<HHII", 2, 2, 0x04, len(header_body)) + header_body + struct.pack("<I", 16) + salt
+                  + enc[:16] + struct.pack("<I", 20) + enc[16:])
+    else:
+        h0 = hashlib.md5(pw).digest()[:5]
+        truncated = hashlib.md5((h0 + salt) * 16).digest()[:5]
+        key = lambda block: hashlib.md5(truncated + struct.pack("<I", block)).digest()
+        rc4 = Cipher(ARC4(key(0)), mode=None).encryptor()
+        enc = rc4.update(verifier) + rc4.update(hashlib.md5(verifier).digest())
+        header = struct.pack("<HH", 1, 1) + salt + enc
+    word = bytearray(word)
+    flags = struct.unpack("<H", word[10:12])[0] | 0x0100
+    word[10:12] = struct.pack("<H", flags)
+    word[14:18] = struct.pack("<I", len(header))
+    encrypted_word = rc4_stream(bytes(word), key, 0x44)
+    encrypted_table = header + rc4_stream(table, key, 0)[len(header):]
+    return encrypted_word, encrypted_table
+
+
 def msoffcrypto_golden(data, password="VelvetSweatshop"):
     """msoffcrypto-tool's verdict on a file: its class and scheme, and what `password` decrypts it to (or None)."""
     entry = {"passwordUsed": password}
@@ -415,6 +456,32 @@ def crypto_fixtures(specimen_docx):
     write(os.path.join(CRYPTO_OUT, "streams", name, "Workbook"), workbook)
     goldens[name] = msoffcrypto_golden(data)
     print(f"{name}: {goldens[name]}")
+
+    # Synthetic: Word RC4 (password Invoice2026!) and RC4 CryptoAPI 40-bit (VelvetSweatshop) around the DDE test.
+    source = olefile.OleFileIO(io.BytesIO(corpus_bytes("msodde/dde-test-from-office2003.doc.zip")))
+    word_plain = source.openstream("WordDocument").read()
+    flags = struct.unpack("<H", word_plain[10:12])[0]
+    table_name = "1Table" if flags & 0x200 else "0Table"
+    # ms-cfb 0.0.6 misplaces a stream of exactly 4,096 bytes (the mini stream cutoff); padding avoids it.
+    table_plain = source.openstream(table_name).read()
+    if len(table_plain) == 4096:
+        table_plain += b"\0" * 512
+    for name, password, cryptoapi in (("synthetic-rc4.doc", "Invoice2026!", False),
+                                      ("synthetic-rc4cryptoapi40.doc", "VelvetSweatshop", True)):
+        word, table = word_rc4_encrypted(word_plain, table_plain, password, bytes(range(64, 80)),
+                                         bytes(range(90, 106)), cryptoapi)
+        data = write_cfb(os.path.join(CRYPTO_OUT, "cfb", name), {"WordDocument": word, table_name: table})
+        entry = msoffcrypto_golden(data, password)
+        decrypted = io.BytesIO()
+        f = msoffcrypto.OfficeFile(io.BytesIO(data))
+        f.load_key(password=password)
+        f.decrypt(decrypted)
+        ole = olefile.OleFileIO(io.BytesIO(decrypted.getvalue()))
+        entry["decrypted"]["wordDocumentSHA256"] = hashlib.sha256(ole.openstream("WordDocument").read()).hexdigest()
+        entry["decrypted"]["tableSHA256"] = hashlib.sha256(ole.openstream(table_name).read()).hexdigest()
+        entry["plainWordDocumentTailSHA256"] = hashlib.sha256(word_plain[0x44:]).hexdigest()
+        goldens[name] = entry
+        print(f"{name}: {entry}")
 
     for rel in ENCRYPTED:
         data = corpus_bytes(rel)

@@ -17,9 +17,9 @@ public enum OfficeEncryptionKind: String, Sendable, Hashable, CaseIterable {
     case biff8RC4CryptoAPI
     /// Word 97-2003 XOR obfuscation (`fObfuscated`): reported only.
     case wordXOR
-    /// Word 97-2003 RC4: reported only.
+    /// Word 97-2003 RC4: decrypted.
     case wordRC4
-    /// Word 97-2003 RC4 CryptoAPI: reported only.
+    /// Word 97-2003 RC4 CryptoAPI: decrypted.
     case wordRC4CryptoAPI
     /// PowerPoint 97-2003 CryptoAPI: reported only.
     case powerPointCryptoAPI
@@ -27,7 +27,7 @@ public enum OfficeEncryptionKind: String, Sendable, Hashable, CaseIterable {
     /// Whether ``OfficeEncryption`` can decrypt documents of this kind.
     public var isDecryptable: Bool {
         switch self {
-        case .ecma376Standard, .ecma376Agile, .biff8RC4, .biff8RC4CryptoAPI: true
+        case .ecma376Standard, .ecma376Agile, .biff8RC4, .biff8RC4CryptoAPI, .wordRC4, .wordRC4CryptoAPI: true
         default: false
         }
     }

@@ -48,7 +48,8 @@ enum PackageDecryption {
         let (size, body) = try sizeAndBody(package, limits: limits)
         let whole = body.prefix(body.count - body.count % AESCipher.blockSize)
         // Only as many blocks as the declared size needs.
-        let needed = min(whole.count, (size + AESCipher.blockSize - 1) / AESCipher.blockSize * AESCipher.blockSize)
+        let blocksNeeded = size / AESCipher.blockSize + (size % AESCipher.blockSize == 0 ? 0 : 1)
+        let needed = min(whole.count / AESCipher.blockSize, blocksNeeded) * AESCipher.blockSize
         let plain = try AESCipher.decryptECB(whole.prefix(needed), key: key)
         return Array(plain.prefix(size))
     }

@@ -8,6 +8,7 @@ import Testing
 /// The kind each fixture must be detected as (msoffcrypto-tool names the class, not the RC4 variant).
 func expectedKind(_ name: String) -> OfficeEncryptionKind? {
     if name == "synthetic-rc4cryptoapi.xls" { return .biff8RC4CryptoAPI }
+    if name == "synthetic-rc4cryptoapi40.doc" { return .wordRC4CryptoAPI }
     if name.hasPrefix("synthetic-standard") { return .ecma376Standard }
     if name.hasSuffix(".xls") { return .biff8RC4 }
     if name.hasSuffix(".doc") { return .wordRC4 }
@@ -23,7 +24,7 @@ func candidates(_ golden: Fixture.Golden) -> [String] {
 @Suite("Decryption against msoffcrypto-tool")
 struct DecryptionTests {
     @Test func goldensLoaded() {
-        #expect(Fixture.names.count == 21)
+        #expect(Fixture.names.count == 23)
     }
 
     @Test(arguments: Fixture.names)
@@ -74,12 +75,30 @@ struct DecryptionTests {
     }
 
     @Test func encryptedWordAndPowerPointAreReportedNotDecrypted() throws {
-        for name in ["encrypted__encrypted.doc", "encrypted__encrypted.ppt"] {
-            let cfb = try CompoundFile(parsing: try Fixture.bytes("cfb/\(name)"))
-            let kind = try #require(OfficeEncryption.detect(cfb))
-            #expect(!kind.isDecryptable)
-            #expect(throws: OfficeCryptoError.notEncrypted) { try OfficeEncryption.decryptPackage(cfb, passwords: []) }
-        }
+        let doc = try CompoundFile(parsing: try Fixture.bytes("cfb/encrypted__encrypted.doc"))
+        #expect(OfficeEncryption.detect(doc) == .wordRC4)
+        #expect(try OfficeEncryption.decryptWord(doc, passwords: ["infected"]) == nil)
+        #expect(throws: OfficeCryptoError.notEncrypted) { try OfficeEncryption.decryptPackage(doc, passwords: []) }
+        let ppt = try CompoundFile(parsing: try Fixture.bytes("cfb/encrypted__encrypted.ppt"))
+        #expect(OfficeEncryption.detect(ppt) == .powerPointCryptoAPI)
+        #expect(OfficeEncryptionKind.powerPointCryptoAPI.isDecryptable == false)
+        #expect(throws: OfficeCryptoError.notEncrypted) { try OfficeEncryption.decryptPackage(ppt, passwords: []) }
+        #expect(throws: OfficeCryptoError.notEncrypted) { try OfficeEncryption.decryptWord(ppt, passwords: []) }
+    }
+
+    @Test(arguments: ["synthetic-rc4.doc", "synthetic-rc4cryptoapi40.doc"])
+    func wordDecryptsLikeMsoffcrypto(name: String) throws {
+        let golden = try #require(Fixture.goldens[name])
+        let expected = try #require(golden.decrypted)
+        let cfb = try CompoundFile(parsing: try Fixture.bytes("cfb/\(name)"))
+        let result = try #require(try OfficeEncryption.decryptWord(cfb, passwords: candidates(golden)))
+        #expect(result.password == golden.passwordUsed)
+        #expect(Fixture.sha256(result.wordDocument) == expected.wordDocumentSHA256)
+        #expect(Fixture.sha256(result.table) == expected.tableSHA256)
+        #expect(Fixture.sha256(Array(result.wordDocument.dropFirst(0x44))) == golden.plainWordDocumentTailSHA256)
+        #expect(result.data == nil)
+        #expect(OfficeEncryption.detectWord(wordDocumentStream: result.wordDocument) { _ in result.table } == nil)
+        #expect(try OfficeEncryption.decryptWord(cfb, passwords: ["wrong"]).map(\.password) == (golden.passwordUsed == "VelvetSweatshop" ? "VelvetSweatshop" : nil))
     }
 
     @Test func velvetSweatshopIsAlwaysTried() throws {

@@ -23,6 +23,8 @@ enum Fixture {
         var size: Int
         var workbookSHA256: String?
         var workbookSize: Int?
+        var wordDocumentSHA256: String?
+        var tableSHA256: String?
     }
 
     struct Golden: Decodable {
@@ -31,6 +33,7 @@ enum Fixture {
         var msoffcryptoType: String
         var msoffcryptoKind: String?
         var decrypted: Decrypted?
+        var plainWordDocumentTailSHA256: String?
     }
 
     static let goldens: [String: Golden] = {
