@@ -58,7 +58,8 @@ def olevba(path):
             c = norm(m.get("code") or "")
             entry = {"stream": m.get("ole_stream"), "vba_filename": m.get("vba_filename"),
                      "code_sha256": hashlib.sha256(c.encode("utf-8")).hexdigest(), "lines": c.count("\n") + 1 if c else 0}
-            if (m.get("vba_filename") or "").lower().startswith("xlm") or "xlm" in (m.get("ole_stream") or "").lower():
+            # olevba's BIFF plugin dumps records for every .xls; only a macro-sheet BOUNDSHEET means XLM.
+            if (m.get("vba_filename") or "").lower().startswith("xlm") and "Excel 4.0 macro sheet" in (m.get("code") or ""):
                 rec["xlm"] = True
             entry["code"] = c if len(c) <= 4000 else c[:4000]
             rec["macros"].append(entry)
