@@ -78,17 +78,4 @@ import Testing
         }
         #expect(files >= 20)
     }
-
-    @Test func inflaterRoundTrip() throws {
-        // "hello hello hello" compressed by zlib (level 9).
-        let z: [UInt8] = [
-            0x78, 0xDA, 0xCB, 0x48, 0xCD, 0xC9, 0xC9, 0x57, 0xC8, 0x40, 0x90, 0x00, 0x3A, 0x2E, 0x06, 0x7D,
-        ]
-        let (bytes, complete) = try Inflater.inflateZlib(z[...], limit: 100)
-        #expect(String(decoding: bytes, as: UTF8.self) == "hello hello hello")
-        #expect(complete)
-        #expect(throws: Inflater.Failure.self) { try Inflater.inflateZlib(z[...], limit: 5) }
-        #expect(throws: Inflater.Failure.self) { try Inflater.inflateZlib([0x78, 0xDA, 0xFF, 0xFF][...], limit: 100) }
-        for n in 0..<z.count { _ = try? Inflater.inflateZlib(z[..<n], limit: 100) }
-    }
 }
