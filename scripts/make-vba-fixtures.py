@@ -206,7 +206,7 @@ if __name__ == '__main__' and len(os.sys.argv) == 1:
 # the raw streams of each VBA project (so the extractor can be tested on byte arrays, independently of the
 # compound-file reader) under golden/streams/<sample>/<project storage>/...
 
-CORPUS = '/work/shared/corpus/oletools'
+CORPUS = os.path.join(HERE, '..', 'Tests', 'Corpus', 'oletools')
 GOLDEN_SAMPLES = [
     ('oleform-PR314.docm', CORPUS + '/oleform/oleform-PR314.docm'),
     ('autostart-encrypt-standardpassword.xls', CORPUS + '/encrypted/autostart-encrypt-standardpassword.xls'),

@@ -12,10 +12,9 @@ enum VBAFixture {
         }
     }
 
-    /// The oletools corpus (`shared/corpus/oletools` beside the repository).
+    /// The oletools corpus, vendored in `Tests/Corpus/oletools` (BSD-2, licence beside it).
     static let corpus: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpus/oletools")
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Corpus/oletools")
 
     static func corpusBytes(_ path: String) throws -> [UInt8] {
         Array(try Data(contentsOf: corpus.appendingPathComponent(path)))
