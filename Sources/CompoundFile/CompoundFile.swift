@@ -107,8 +107,13 @@ public struct CompoundFile: Sendable {
     /// The lookup key of a path: segments upper-cased (OLE names compare case-insensitively), empty segments
     /// dropped.
     static func pathKey(_ path: String) -> String {
-        let utf8 = path.utf8
-        if utf8.first != 0x2F, utf8.last != 0x2F, !path.contains("//") { return path.uppercased() }
+        var previous: UInt8 = 0x2F
+        var clean = true
+        for b in path.utf8 {
+            if b == 0x2F && previous == 0x2F { clean = false; break }
+            previous = b
+        }
+        if clean && previous != 0x2F { return path.uppercased() }
         return path.split(separator: "/", omittingEmptySubsequences: true).map { $0.uppercased() }.joined(separator: "/")
     }
 

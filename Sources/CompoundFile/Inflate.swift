@@ -53,10 +53,15 @@ enum Inflate {
         return b << 16 | a
     }
 
-    /// A canonical Huffman code: how many codes of each length, and the symbols in code order.
+    /// A canonical Huffman code: how many codes of each length, and the symbols in code order, plus a table that
+    /// resolves codes of up to ``fastBits`` bits with one lookup.
     struct Huffman {
         var counts = [Int](repeating: 0, count: 16)
         var symbols: [Int]
+        /// Indexed by the next `fastBits` input bits: `symbol << 4 | length`, or 0 for a longer (or no) code.
+        var fast = [Int32](repeating: 0, count: 1 << fastBits)
+
+        static let fastBits = 9
 
         /// Builds the code from code lengths; nil when over-subscribed.
         init?(lengths: ArraySlice<Int>) {
@@ -76,6 +81,27 @@ enum Inflate {
             for (symbol, l) in lengths.enumerated() where l != 0 {
                 symbols[offsets[l]] = symbol
                 offsets[l] += 1
+            }
+            // Canonical codes in (length, symbol) order; the stream sends them most significant bit first, so the
+            // table is indexed by the bit-reversed code, every value of the bits beyond it.
+            var code = 0
+            var index = 0
+            for len in 1...15 {
+                for _ in 0..<counts[len] {
+                    if len <= Self.fastBits {
+                        var reversed = 0
+                        for b in 0..<len where code & (1 << b) != 0 { reversed |= 1 << (len - 1 - b) }
+                        let entry = Int32(truncatingIfNeeded: symbols[index] << 4 | len)
+                        var slot = reversed
+                        while slot < (1 << Self.fastBits) {
+                            fast[slot] = entry
+                            slot += 1 << len
+                        }
+                    }
+                    code += 1
+                    index += 1
+                }
+                code <<= 1
             }
         }
     }
@@ -100,7 +126,7 @@ enum Inflate {
     struct State {
         let input: ArraySlice<UInt8>
         var position: Int
-        var bitBuffer = 0
+        var bitBuffer: UInt64 = 0
         var bitCount = 0
         var out: [UInt8] = []
         let maxOutput: Int
@@ -116,22 +142,41 @@ enum Inflate {
         mutating func bits(_ n: Int) throws -> Int {
             while bitCount < n {
                 guard position < input.endIndex else { throw Failure() }
-                bitBuffer |= Int(input[position]) << bitCount
+                bitBuffer |= UInt64(input[position]) << UInt64(bitCount)
                 position += 1
                 bitCount += 8
             }
-            let v = bitBuffer & ((1 << n) - 1)
-            bitBuffer >>= n
+            let v = Int(truncatingIfNeeded: bitBuffer & ((1 << UInt64(n)) - 1))
+            bitBuffer >>= UInt64(n)
             bitCount -= n
             return v
         }
 
+        /// Tops the bit buffer up to at least 57 bits, or as far as the input goes.
+        mutating func refill() {
+            while bitCount <= 56, position < input.endIndex {
+                bitBuffer |= UInt64(input[position]) << UInt64(bitCount)
+                position += 1
+                bitCount += 8
+            }
+        }
+
+        /// Drops the bits of a partly read byte and gives whole buffered bytes back to the input.
         mutating func alignToByte() {
+            position -= bitCount / 8
             bitBuffer = 0
             bitCount = 0
         }
 
         mutating func decode(_ h: Huffman) throws -> Int {
+            if bitCount < Huffman.fastBits { refill() }
+            let entry = Int(h.fast[Int(truncatingIfNeeded: bitBuffer) & ((1 << Huffman.fastBits) - 1)])
+            let length = entry & 0xF
+            if length != 0 && length <= bitCount {
+                bitBuffer >>= UInt64(length)
+                bitCount -= length
+                return entry >> 4
+            }
             var code = 0
             var first = 0
             var index = 0
