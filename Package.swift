@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "Inspection",
             dependencies: [
-                "ByteCursor", "Charsets", "MIME", "ZIP",
+                "ByteCursor", "Charsets", "MIME", "ZIP", "CompoundFile", "OfficeMacros", "OOXML", "OfficeCrypto",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
@@ -81,7 +81,7 @@ let package = Package(
             name: "ZIPTests", dependencies: ["ZIP", "CZlib"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
-            name: "InspectionTests", dependencies: ["Inspection", "MIME", "ZIP"],
+            name: "InspectionTests", dependencies: ["Inspection", "MIME", "ZIP", "CompoundFile", "OfficeMacros", "OfficeCrypto"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
             name: "CompoundFileTests", dependencies: ["CompoundFile", "ByteCursor"],

@@ -134,6 +134,9 @@ struct ZIPAnalyzer: Analyzer {
                     originalSize: padding.isEmpty ? nil : extraction.output.totalBytes, padding: padding, fromEncryptedContainer: entry.encryption != .none,
                     properties: props))
         }
+        if OOXMLFacts.isPackage(out.children) {
+            OOXMLFacts.analyze(out.children, into: &out)
+        }
         if !unopened.isEmpty {
             let tried = context.passwordCandidates.count
             out.facts.append(

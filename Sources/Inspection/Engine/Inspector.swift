@@ -26,6 +26,10 @@ public struct Inspector: Sendable {
     static let analyzers: [ArtifactType: any Analyzer] = [
         .mailMessage: MessageAnalyzer(),
         .zip: ZIPAnalyzer(),
+        .ole2: OfficeAnalyzer(),
+        .sylk: TextDocumentAnalyzer(),
+        .xml: TextDocumentAnalyzer(),
+        .text: TextDocumentAnalyzer(),
     ]
 
     /// Scans bytes as one input.
@@ -65,9 +69,12 @@ public struct Inspector: Sendable {
         var budget: ScanBudget
         let digests: Set<DigestKind>
         var findings: [Finding] = []
+        /// Findings already recorded: the same rule, place and message is reported once.
+        var seen: Set<Finding> = []
 
         mutating func record(_ fact: Fact, at path: String) {
-            findings.append(RuleTable.judge(fact, at: path))
+            let finding = RuleTable.judge(fact, at: path)
+            if seen.insert(finding).inserted { findings.append(finding) }
         }
 
         /// Inspects `artifact` and its children; nil when the budget refused it (a finding says so).

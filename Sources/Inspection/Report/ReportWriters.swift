@@ -56,6 +56,21 @@ public struct TextReportWriter {
 
     func paint(_ s: String, _ code: String) -> String { color ? "\u{1B}[\(code)m\(s)\u{1B}[0m" : s }
 
+    /// Untrusted text made safe for a terminal: control characters (escape sequences included) become `\u{…}`.
+    static func printable(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: { $0.value < 0x20 && $0 != "\t" || $0.value == 0x7F || (0x80...0x9F).contains($0.value) })
+        else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            if u.value < 0x20 && u != "\t" || u.value == 0x7F || (0x80...0x9F).contains(u.value) {
+                out += "\\u{\(String(u.value, radix: 16))}"
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+        return out
+    }
+
     func badge(_ v: VerdictLevel) -> String {
         switch v {
         case .clean: paint("CLEAN", "32")
@@ -77,29 +92,29 @@ public struct TextReportWriter {
 
     public func add(_ r: ScanResult) {
         if let error = r.error {
-            write("\(paint("ERROR", "35;1"))  \(r.label): \(error)\n")
+            write("\(paint("ERROR", "35;1"))  \(Self.printable(r.label)): \(Self.printable(error))\n")
             return
         }
         if r.verdict == .clean && !verbose {
             return
         }
-        var s = "\(badge(r.verdict))  score \(r.score)  \(r.label)\n"
+        var s = "\(badge(r.verdict))  score \(r.score)  \(Self.printable(r.label))\n"
         if let props = r.root.properties, props["mail.subject"] != nil || props["mail.from"] != nil {
-            s += "  \(paint("From:", "2")) \(props["mail.from"] ?? "-")  \(paint("Subject:", "2")) \(props["mail.subject"] ?? "-")\n"
+            s += "  \(paint("From:", "2")) \(Self.printable(props["mail.from"] ?? "-"))  \(paint("Subject:", "2")) \(Self.printable(props["mail.subject"] ?? "-"))\n"
         }
         let shown = verbose ? r.findings : r.findings.filter { $0.severity > .info }
         for f in shown {
             s += "  \(severity(f.severity)) \(paint(f.id, "1"))  \(f.title)\n"
-            var where_ = f.evidence.path
+            var where_ = Self.printable(f.evidence.path)
             if let line = f.evidence.line { where_ += ":\(line)" }
             if let off = f.evidence.offset { where_ += " @\(off)" }
-            s += "           \(where_)\n           \(f.message)\n"
-            if let d = f.evidence.detail, !f.message.contains(d) { s += "           \(paint(d, "2"))\n" }
+            s += "           \(where_)\n           \(Self.printable(f.message))\n"
+            if let d = f.evidence.detail, !f.message.contains(d) { s += "           \(paint(Self.printable(d), "2"))\n" }
         }
         if verbose {
             s += "  artifacts:\n"
             func tree(_ n: ArtifactNode, _ indent: String) {
-                var line = "\(indent)\(n.path.split(separator: "/").last.map(String.init) ?? n.path)  [\(n.type)] \(n.size) B"
+                var line = "\(indent)\(Self.printable(n.path.split(separator: "/").last.map(String.init) ?? n.path))  [\(n.type)] \(n.size) B"
                 if let p = n.paddingBytes { line += " (+\(p) B zero padding)" }
                 if let h = n.hashes.sha256 ?? n.hashes.sha1 ?? n.hashes.md5 { line += "  \(h.prefix(16))…" }
                 s += line + "\n"

@@ -156,9 +156,9 @@ public enum RuleTable {
             title: "External OLE object or frame",
             rationale: "Content fetched when the document opens."),
         Rule(
-            id: .officeEmbeddedObject, severity: .low, score: 1, group: "office",
+            id: .officeEmbeddedObject, severity: .info, score: 0, group: "office",
             title: "Embedded OLE object",
-            rationale: "Common in business documents; its content is inspected as a child."),
+            rationale: "Common in business documents; its content is inspected as a child and judged there."),
         Rule(
             id: .officeEncrypted, severity: .low, score: 1, group: "office",
             title: "Encrypted Office document",
