@@ -12,6 +12,9 @@ extension XLMWorkbook {
     /// - `IOC` for URLs, IPv4 addresses and executable file names in string literals, cell values and decoded
     ///   strings;
     /// - `Decoded` for a `CHAR(104)&CHAR(105)`-style concatenation, with the string it builds.
+    ///
+    /// At most ``XLMAnalysis/maxIndicatorsPerKind`` indicators of each kind are listed (a workbook of a million
+    /// distinct URLs still gives a report of bounded size); the flags still consider every formula.
     public func indicators() -> [MacroIndicator] {
         XLMAnalysis(self).indicators
     }
@@ -22,6 +25,12 @@ extension XLMWorkbook {
     public func riskFlags() -> MacroRiskFlags {
         XLMAnalysis(self).flags
     }
+
+    /// ``indicators()`` and ``riskFlags()`` from one scan of the formulas.
+    public func analysis() -> (indicators: [MacroIndicator], flags: MacroRiskFlags) {
+        let scan = XLMAnalysis(self)
+        return (scan.indicators, scan.flags)
+    }
 }
 
 /// The scan behind ``XLMWorkbook/indicators()`` and ``XLMWorkbook/riskFlags()``.
@@ -29,6 +38,9 @@ struct XLMAnalysis {
     private(set) var indicators: [MacroIndicator] = []
     private(set) var flags = MacroRiskFlags()
     private var seen = Set<String>()
+    private var perKind: [MacroIndicator.Kind: Int] = [:]
+    /// The most indicators of one kind listed.
+    static let maxIndicatorsPerKind = 1000
 
     enum Effect { case none, write, execute }
 
@@ -138,8 +150,10 @@ struct XLMAnalysis {
     private mutating func add(
         _ kind: MacroIndicator.Kind, _ keyword: String, _ description: String, _ sheet: String?, _ cell: String?
     ) {
+        guard perKind[kind, default: 0] < Self.maxIndicatorsPerKind else { return }
         let key = kind.rawValue + "\u{0}" + keyword
         guard seen.insert(key).inserted else { return }
+        perKind[kind, default: 0] += 1
         indicators.append(
             MacroIndicator(kind: kind, keyword: keyword, description: description, location: sheet, cell: cell))
     }
@@ -206,6 +220,24 @@ struct XLMAnalysis {
         }
     }
 
+    static let programNeedles: [(String, [UInt8])] = programs.map { ($0, Array($0.utf8)) }
+
+    /// Byte-wise substring search.
+    static func contains(_ t: [UInt8], _ p: [UInt8]) -> Bool {
+        guard !p.isEmpty, t.count >= p.count else { return p.isEmpty }
+        let first = p[0]
+        var i = 0
+        while i + p.count <= t.count {
+            if t[i] == first {
+                var k = 1
+                while k < p.count, t[i + k] == p[k] { k += 1 }
+                if k == p.count { return true }
+            }
+            i += 1
+        }
+        return false
+    }
+
     private mutating func strings(_ values: [String], sheet: String, cell: String) {
         for value in values where !value.isEmpty {
             let lower = value.lowercased()
@@ -213,7 +245,8 @@ struct XLMAnalysis {
                 add(.suspicious, value, api.description, sheet, cell)
                 apply(api.effect)
             }
-            for program in Self.programs where lower.contains(program) {
+            let bytes = Array(lower.utf8)
+            for (program, needle) in Self.programNeedles where Self.contains(bytes, needle) {
                 add(.suspicious, program, "May run an executable file or a system command", sheet, cell)
             }
             for ioc in XLMIOC.find(in: value) {
@@ -240,70 +273,69 @@ struct XLMFormulaTokens {
     private(set) var strings: [String] = []
 
     init(_ formula: String) {
-        let s = Array(formula.unicodeScalars)
-        var i = 0
-        while i < s.count {
-            let ch = s[i]
-            if ch == "\"" {
-                var text = String.UnicodeScalarView()
-                i += 1
-                while i < s.count {
-                    if s[i] == "\"" {
-                        if i + 1 < s.count, s[i + 1] == "\"" {
-                            text.append("\"")
-                            i += 2
-                            continue
+        var formula = formula
+        formula.withUTF8 { s in
+            var i = 0
+            let n = s.count
+            while i < n {
+                let ch = s[i]
+                if ch == 0x22 {  // a string literal; "" is a quote
+                    var text: [UInt8] = []
+                    i += 1
+                    while i < n {
+                        if s[i] == 0x22 {
+                            if i + 1 < n, s[i + 1] == 0x22 {
+                                text.append(0x22)
+                                i += 2
+                                continue
+                            }
+                            i += 1
+                            break
                         }
+                        text.append(s[i])
                         i += 1
-                        break
                     }
-                    text.append(s[i])
-                    i += 1
+                    let value = String(decoding: text, as: UTF8.self)
+                    tokens.append(.string(value))
+                    strings.append(value)
+                    continue
                 }
-                let value = String(text)
-                tokens.append(.string(value))
-                strings.append(value)
-                continue
-            }
-            if Self.isNameScalar(ch) {
-                var text = String.UnicodeScalarView()
-                while i < s.count, Self.isNameScalar(s[i]) {
-                    text.append(s[i])
-                    i += 1
+                if Self.isNameByte(ch) {
+                    let start = i
+                    while i < n, Self.isNameByte(s[i]) { i += 1 }
+                    let word = String(decoding: UnsafeBufferPointer(rebasing: s[start..<i]), as: UTF8.self)
+                    var j = i
+                    while j < n, s[j] == 0x20 { j += 1 }
+                    let isDigit = ch >= 0x30 && ch <= 0x39
+                    if j < n, s[j] == 0x28, !isDigit {
+                        var name = word.uppercased()
+                        if name.hasPrefix("_XLFN.") { name.removeFirst(6) }
+                        if name.hasSuffix("?") { name.removeLast() }
+                        calls.append(name)
+                        tokens.append(.name(name))
+                    } else if isDigit {
+                        tokens.append(.number(word))
+                    } else {
+                        tokens.append(.name(word.uppercased()))
+                    }
+                    continue
                 }
-                let word = String(text)
-                var j = i
-                while j < s.count, s[j] == " " { j += 1 }
-                if j < s.count, s[j] == "(", let first = word.unicodeScalars.first,
-                    !("0"..."9").contains(first)
-                {
-                    var name = word.uppercased()
-                    if name.hasPrefix("_XLFN.") { name.removeFirst(6) }
-                    if name.hasSuffix("?") { name.removeLast() }
-                    calls.append(name)
-                    tokens.append(.name(name))
-                } else if let first = word.unicodeScalars.first, ("0"..."9").contains(first) {
-                    tokens.append(.number(word))
-                } else {
-                    tokens.append(.name(word.uppercased()))
+                switch ch {
+                case 0x28: tokens.append(.open)
+                case 0x29: tokens.append(.close)
+                case 0x26: tokens.append(.amp)
+                case 0x2C, 0x3B: tokens.append(.comma)
+                case 0x20: break
+                default: tokens.append(.other)
                 }
-                continue
+                i += 1
             }
-            switch ch {
-            case "(": tokens.append(.open)
-            case ")": tokens.append(.close)
-            case "&": tokens.append(.amp)
-            case ",", ";": tokens.append(.comma)
-            case " ": break
-            default: tokens.append(.other)
-            }
-            i += 1
         }
     }
 
-    private static func isNameScalar(_ ch: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(ch) || ("A"..."Z").contains(ch) || ("0"..."9").contains(ch) || ch == "_" || ch == "."
-            || ch == "?" || ch == "$"
+    private static func isNameByte(_ b: UInt8) -> Bool {
+        (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x5F || b == 0x2E || b == 0x3F
+            || b == 0x24
     }
 
     /// The strings built by `term & term & ...` runs where each term is a literal or `CHAR(n)`, and at least one
@@ -360,75 +392,83 @@ enum XLMIOC {
 
     static func find(in text: String) -> [Match] {
         var out: [Match] = []
-        let scalars = Array(text.unicodeScalars)
-        var urlRanges: [Range<Int>] = []
-        // URLs.
-        let lower = Array(text.lowercased().unicodeScalars)
-        if lower.count == scalars.count {
+        var text = text
+        text.withUTF8 { s in
+            let n = s.count
+            // Cheap exit: every indicator here has a dot.
+            guard s.contains(0x2E) else { return }
             var i = 0
-            while i < lower.count {
-                if let scheme = ["http://", "https://", "ftp://"].first(where: { hasPrefix(lower, at: i, $0) }) {
-                    var j = i + scheme.unicodeScalars.count
-                    while j < scalars.count, !isURLTerminator(scalars[j]) { j += 1 }
-                    if j > i + scheme.unicodeScalars.count {
-                        out.append(Match(value: string(scalars[i..<j]), description: "URL"))
-                        urlRanges.append(i..<j)
+            while i < n {
+                // URLs.
+                if let schemeLength = scheme(s, at: i) {
+                    var j = i + schemeLength
+                    while j < n, !isURLTerminator(s[j]) { j += 1 }
+                    if j > i + schemeLength {
+                        out.append(Match(value: string(s, i..<j), description: "URL"))
                     }
                     i = j
                     continue
                 }
-                i += 1
-            }
-        }
-        // IPv4 addresses and executable names, outside URLs.
-        var i = 0
-        while i < scalars.count {
-            if urlRanges.contains(where: { $0.contains(i) }) {
-                i += 1
-                continue
-            }
-            let start = i
-            while i < scalars.count, isWordScalar(scalars[i]) { i += 1 }
-            if i > start {
-                let word = string(scalars[start..<i])
-                if isIPv4(word) {
-                    out.append(Match(value: word, description: "IPv4 address"))
-                } else if let dot = word.lastIndex(of: "."), dot != word.startIndex,
-                    executableExtensions.contains(word[word.index(after: dot)...].lowercased())
-                {
-                    out.append(Match(value: word, description: "Executable file name"))
+                // Words: IPv4 addresses and executable names.
+                let start = i
+                while i < n, isWordByte(s[i]) { i += 1 }
+                if i > start {
+                    if let match = word(s, start..<i) { out.append(match) }
+                } else {
+                    i += 1
                 }
-            } else {
-                i += 1
+                if out.count >= 256 { break }
             }
-            if out.count >= 256 { break }
         }
         return out
     }
 
-    private static func hasPrefix(_ s: [Unicode.Scalar], at i: Int, _ prefix: String) -> Bool {
-        var k = i
-        for p in prefix.unicodeScalars {
-            guard k < s.count, s[k] == p else { return false }
-            k += 1
+    /// The length of `http://`, `https://` or `ftp://` (any case) at `i`.
+    private static func scheme(_ s: UnsafeBufferPointer<UInt8>, at i: Int) -> Int? {
+        let first = s[i] | 0x20
+        guard first == 0x68 || first == 0x66 else { return nil }
+        for prefix in ["http://", "https://", "ftp://"] {
+            let p = prefix.utf8
+            guard i + p.count <= s.count else { continue }
+            var k = i
+            var ok = true
+            for b in p {
+                let c = s[k] >= 0x41 && s[k] <= 0x5A ? s[k] | 0x20 : s[k]
+                if c != b {
+                    ok = false
+                    break
+                }
+                k += 1
+            }
+            if ok { return p.count }
         }
-        return true
+        return nil
     }
 
-    private static func isURLTerminator(_ c: Unicode.Scalar) -> Bool {
-        c == " " || c == "\"" || c == "'" || c == "<" || c == ">" || c == "\t" || c == "\n" || c == "\r"
-            || c == "," || c == ")" || c == "|"
+    private static func word(_ s: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Match? {
+        guard let dot = range.last(where: { s[$0] == 0x2E }), dot > range.lowerBound else { return nil }
+        let ext = String(decoding: UnsafeBufferPointer(rebasing: s[(dot + 1)..<range.upperBound]), as: UTF8.self)
+            .lowercased()
+        if executableExtensions.contains(ext) {
+            return Match(value: string(s, range), description: "Executable file name")
+        }
+        let w = string(s, range)
+        if isIPv4(w) { return Match(value: w, description: "IPv4 address") }
+        return nil
     }
 
-    private static func isWordScalar(_ c: Unicode.Scalar) -> Bool {
-        ("a"..."z").contains(c) || ("A"..."Z").contains(c) || ("0"..."9").contains(c) || c == "_" || c == "-"
-            || c == "." || c.value >= 0x80
+    private static func isURLTerminator(_ c: UInt8) -> Bool {
+        c == 0x20 || c == 0x22 || c == 0x27 || c == 0x3C || c == 0x3E || c == 0x09 || c == 0x0A || c == 0x0D
+            || c == 0x2C || c == 0x29 || c == 0x7C
     }
 
-    private static func string(_ s: ArraySlice<Unicode.Scalar>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: s)
-        return String(view)
+    private static func isWordByte(_ c: UInt8) -> Bool {
+        (c | 0x20 >= 0x61 && c | 0x20 <= 0x7A) || (c >= 0x30 && c <= 0x39) || c == 0x5F || c == 0x2D || c == 0x2E
+            || c >= 0x80
+    }
+
+    private static func string(_ s: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: s[range]), as: UTF8.self)
     }
 
     private static func isIPv4(_ word: String) -> Bool {

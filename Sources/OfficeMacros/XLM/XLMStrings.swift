@@ -91,8 +91,22 @@ enum XLMText {
     static func number(_ value: Double) -> String {
         if value.isNaN { return "#NUM!" }
         if value.isInfinite { return value > 0 ? "1E+308" : "-1E+308" }
-        if value == value.rounded(), abs(value) < 1e15, let i = Int(exactly: value) { return String(i) }
+        if let i = integral(value) { return String(i) }
         return String(value)
+    }
+
+    /// `value` as an integer when it is integral and below 1e15 in magnitude, from its bits (no libm call, so
+    /// that executables without Foundation link).
+    static func integral(_ value: Double) -> Int? {
+        if value == 0 { return 0 }
+        guard value.isFinite, value > -1e15, value < 1e15 else { return nil }
+        let exponent = Int(value.exponentBitPattern) - 1023
+        guard exponent >= 0 else { return nil }  // below 1, or subnormal
+        let fractionBits = 52 - exponent  // at least 3 below 1e15
+        let significand = value.significandBitPattern | (1 << 52)
+        guard significand & ((1 << UInt64(fractionBits)) - 1) == 0 else { return nil }
+        let magnitude = Int(significand >> UInt64(fractionBits))
+        return value < 0 ? -magnitude : magnitude
     }
 
     /// The text of a BIFF error code (`BErr`).
