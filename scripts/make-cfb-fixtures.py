@@ -488,6 +488,29 @@ def ppt_fixture():
     return write_cfb([("PowerPoint Document", stream), ("Current User", b"\x00" * 20)])[0]
 
 
+def zlib_vectors_fixture():
+    """ExOleObjStg records holding zlib streams of every DEFLATE flavour, to check the inflater against zlib."""
+    import random
+    rng = random.Random(1950)
+    noise = bytes(rng.getrandbits(8) for _ in range(3000))
+    runs = b"".join(bytes([rng.getrandbits(8)]) * rng.randint(1, 300) for _ in range(120))
+    far = REPORT[:1200] + bytes(rng.getrandbits(8) for _ in range(30000)) + REPORT[:1200]  # 31 KB distances
+    skewed = bytes(rng.choice(b"aaaaaaaabbbbccd\x00\xff") for _ in range(6000))  # long and short codes
+    vectors = [
+        (REPORT, 9, zlib.Z_DEFAULT_STRATEGY), (REPORT, 1, zlib.Z_DEFAULT_STRATEGY), (REPORT, 6, zlib.Z_FIXED),
+        (REPORT, 6, zlib.Z_HUFFMAN_ONLY), (runs, 6, zlib.Z_RLE), (runs, 9, zlib.Z_DEFAULT_STRATEGY),
+        (noise, 9, zlib.Z_DEFAULT_STRATEGY), (noise, 0, zlib.Z_DEFAULT_STRATEGY), (far, 9, zlib.Z_DEFAULT_STRATEGY),
+        (skewed, 9, zlib.Z_FILTERED), (skewed, 6, zlib.Z_HUFFMAN_ONLY), (b"", 9, zlib.Z_DEFAULT_STRATEGY),
+        (b"x", 6, zlib.Z_FIXED), (SOURCE + NATIVE, 4, zlib.Z_DEFAULT_STRATEGY),
+    ]
+    stream = b""
+    for data, level, strategy in vectors:
+        c = zlib.compressobj(level, zlib.DEFLATED, 15, 9, strategy)
+        body = struct.pack("<I", len(data)) + c.compress(data) + c.flush()
+        stream += struct.pack("<HHI", 1 << 4, 0x1011, len(body)) + body
+    return write_cfb([("PowerPoint Document", stream)])[0]
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Malformed specimens
 
@@ -645,7 +668,7 @@ def main():
     many = [(f"S{i:03d}", b"stream %d\n" % i) for i in range(300)]
     wide, _ = write_cfb(many, version=3)
     fixtures = {"small.cfb": small, "small-v4.cfb": small4, "deep.cfb": deep, "wide.cfb": wide,
-                "ppt-objects.cfb": ppt_fixture()}
+                "ppt-objects.cfb": ppt_fixture(), "zlib-vectors.cfb": zlib_vectors_fixture()}
     for name, data in fixtures.items():
         with open(os.path.join(OUT, "fixtures", name), "wb") as f:
             f.write(data)
@@ -660,7 +683,7 @@ def main():
     make_malformed(small, layout, small4, layout4)
     corpus_goldens()
 
-    for name in ("small.cfb", "deep.cfb", "ppt-objects.cfb"):
+    for name in ("small.cfb", "deep.cfb", "ppt-objects.cfb", "zlib-vectors.cfb"):
         shutil.copy(os.path.join(OUT, "fixtures", name), os.path.join(FUZZ_SEEDS, name))
     for name in ("fat-loop.cfb", "minifat-loop.cfb", "difat-loop.cfb", "directory-cycle.cfb",
                  "overlapping-streams.cfb"):

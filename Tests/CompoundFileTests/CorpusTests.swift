@@ -63,7 +63,7 @@ struct CorpusTests {
                 payloads += 1
             }
         }
-        #expect(checked >= 7)
+        #expect(checked >= 21)
         #expect(payloads >= 6)
         let lnk = try CompoundFile(parsing: try Fixture.corpusBytes("oleobj/sample_with_lnk_file.pps"))
         let object = try #require(lnk.powerPointOLEObjects().first)
