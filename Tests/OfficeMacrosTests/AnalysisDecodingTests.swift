@@ -135,6 +135,32 @@ import Testing
         #expect(analysis.indicators.contains { $0.keyword == "VBA Stomping" })
     }
 
+    @Test func stompingByPcodeSize() throws {
+        // 5,000 bytes of p-code and a source without any procedure.
+        let source = Array("Attribute VB_Name = \"Module1\"\r\n".utf8)
+        let module = [UInt8](repeating: 0, count: 5000) + VBACompressor.compress(source)
+        // The hand-built dir stream says MODULEOFFSET 0x0333 for both modules: make it 5000.
+        var dir = VBADirStreamTests.informationAndModules()
+        let offset = VBADirStreamTests.u32(5000)
+        let old = VBADirStreamTests.u32(0x0333)
+        var i = 0
+        while i + 4 <= dir.count {
+            if Array(dir[i..<(i + 4)]) == old { dir.replaceSubrange(i..<(i + 4), with: offset) }
+            i += 1
+        }
+        let streams: [String: [UInt8]] = [
+            "vba/dir": VBACompressor.compress(dir), "vba/module1": module,
+            "vba/thisdocument": [UInt8](repeating: 0, count: 5000) + VBACompressor.compress(Array("Sub X()\r\nEnd Sub\r\n".utf8)),
+            "vba/_vba_project": [0xCC, 0x61, 0xB2, 0x00, 0x00, 0x03, 0x00, 0xFF, 0xFF],
+        ]
+        let project = try VBAExtractor.project(storagePath: "") { path in
+            streams[path.lowercased()].map { .found($0, truncated: false) } ?? .missing
+        }
+        #expect(project.modules.count == 2)
+        #expect(project.indicators.map(\.location) == ["Module1"])
+        #expect(project.indicators.first?.description.contains("no procedure") == true)
+    }
+
     @Test func boundedWork() {
         // A long line of Chr calls and a huge hex run: linear, bounded output.
         let chr = (0..<20_000).map { _ in "Chr(65)" }.joined(separator: " & ")

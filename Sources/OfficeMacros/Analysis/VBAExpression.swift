@@ -242,7 +242,7 @@ struct VBAExpressionEvaluator {
                 op == UInt8(ascii: "+") ? value.addingReportingOverflow(rhs)
                 : op == UInt8(ascii: "-") ? value.subtractingReportingOverflow(rhs)
                 : value.multipliedReportingOverflow(by: rhs)
-            guard !overflow, abs(r) < 1 << 40 else { return nil }
+            guard !overflow, r.magnitude < 1 << 40 else { return nil }
             value = r
         }
     }
