@@ -213,6 +213,11 @@ def corpus_goldens():
                             f.write(inner)
                         write_golden(describe(inner, "embedded", name), rel + "!" + info.filename)
                         count += 1
+    shutil.copy(os.path.join(CORPUS, "LICENSE.md"), os.path.join(OUT, "embedded", "LICENSE-oletools.md"))
+    with open(os.path.join(OUT, "embedded", "README.md"), "w") as f:
+        f.write("Compound files extracted from ZIP containers of the oletools test corpus (python-oletools,\n"
+                "BSD-2-Clause, see LICENSE-oletools.md) by scripts/make-cfb-fixtures.py. Each file is named after\n"
+                "its container and member: <container path with / as _>__<member>.bin.\n")
     print(f"goldens: {count} compound files from the corpus")
 
 
