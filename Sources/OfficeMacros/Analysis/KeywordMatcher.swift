@@ -19,8 +19,11 @@ struct KeywordMatcher {
 
     /// The patterns, flattened in table order: (entry index, pattern).
     let patterns: [(entry: Int, pattern: KeywordTables.Pattern)]
-    private var byFirstToken: [UInt64: [Candidate]] = [:]
-    private var bySuffix: [UInt64: [Int]] = [:]
+    /// Candidates by the hash of their first token (low bits), verified byte by byte: no `Hasher` per token.
+    private var byFirstToken = [[Candidate]](repeating: [], count: Self.buckets)
+    /// Event-handler suffixes by hash, with their lowercase bytes for verification.
+    private var bySuffix = [[(pattern: Int, suffix: [UInt8])]](repeating: [], count: Self.buckets)
+    static let buckets = 2048
     private var variables: [Int] = []
     private var xlmBare: [(pattern: Int, word: [UInt8])] = []
     private var substrings: [(pattern: Int, needle: [UInt8])] = []
@@ -36,7 +39,8 @@ struct KeywordMatcher {
             case .literal(let spellings):
                 for s in spellings { add(keyword: s, pattern: index) }
             case .eventSuffix(let suffix):
-                bySuffix[Self.hash(Array(suffix.utf8).map(ScanText.lower)), default: []].append(index)
+                let lower = Array(suffix.utf8).map(ScanText.lower)
+                bySuffix[Self.bucket(Self.hash(lower))].append((index, lower))
             case .memberVariables:
                 variables.append(index)
             case .xlmFunction(let word, let afterSummary):
@@ -57,8 +61,10 @@ struct KeywordMatcher {
         while firstEnd < lower.count && lower[firstEnd] < 0x80 && ScanText.asciiWord[Int(lower[firstEnd])] {
             firstEnd += 1
         }
-        byFirstToken[Self.hash(lower[0..<firstEnd]), default: []].append(Candidate(pattern: pattern, keyword: lower))
+        byFirstToken[Self.bucket(Self.hash(lower[0..<firstEnd]))].append(Candidate(pattern: pattern, keyword: lower))
     }
+
+    @inline(__always) static func bucket(_ h: UInt64) -> Int { Int(truncatingIfNeeded: h ^ (h >> 29)) & (buckets - 1) }
 
     @inline(__always)
     static func hash<C: Collection>(_ bytes: C) -> UInt64 where C.Element == UInt8 {
@@ -71,6 +77,8 @@ struct KeywordMatcher {
     func firstHits(in text: ScanText) -> [Hit?] {
         var hits = [Hit?](repeating: nil, count: patterns.count)
         let bytes = text.bytes
+        let asciiWord = ScanText.asciiWord
+        let checkVariables = !variables.isEmpty
         text.forEachToken { start, end in
             // Lowercase hash of the token.
             var h: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -80,24 +88,26 @@ struct KeywordMatcher {
                 if b == 0x5F { lastUnderscore = i }
                 h = (h ^ UInt64(ScanText.lower(b))) &* 0x0000_0100_0000_01B3
             }
-            if let candidates = byFirstToken[h] {
-                for c in candidates where hits[c.pattern] == nil {
-                    let stop = start + c.keyword.count
+            for c in byFirstToken[Self.bucket(h)] where hits[c.pattern] == nil {
+                let stop = start + c.keyword.count
                     guard let last = c.keyword.last, text.matchesLowercase(c.keyword, at: start) else { continue }
+                    // (Bucket collisions are harmless: a match at a token start with \b after it is exactly
+                    // what `\bkeyword\b` finds.)
                     // \b after the keyword.
-                    let lastIsWord = last < 0x80 ? ScanText.asciiWord[Int(last)] : true
+                    let lastIsWord = last < 0x80 ? asciiWord[Int(last)] : true
                     let nextIsWord = stop < bytes.count ? text.isWord[stop] : false
                     if lastIsWord != nextIsWord { hits[c.pattern] = Hit(start: start, end: stop) }
-                }
             }
             // \w+_Suffix\b: the token ends with "_Suffix" and has a character before the underscore.
             if lastUnderscore > start && lastUnderscore + 1 < end {
-                if let list = bySuffix[Self.hash(bytes[(lastUnderscore + 1)..<end].lazy.map(ScanText.lower))] {
-                    for p in list where hits[p] == nil { hits[p] = Hit(start: start, end: end) }
+                let from = lastUnderscore + 1
+                for (p, suffix) in bySuffix[Self.bucket(Self.hash(bytes[from..<end].lazy.map(ScanText.lower)))]
+                where hits[p] == nil && suffix.count == end - from && text.matchesLowercase(suffix, at: from) {
+                    hits[p] = Hit(start: start, end: end)
                 }
             }
             // \.\s*Variables\b
-            if !variables.isEmpty, end - start == 9, text.matchesLowercase(Self.variablesWord, at: start) {
+            if checkVariables, end - start == 9, text.matchesLowercase(Self.variablesWord, at: start) {
                 var j = start - 1
                 while j >= 0 && Self.isSpace(bytes[j]) { j -= 1 }
                 if j >= 1 && bytes[j] == UInt8(ascii: ".") && text.isWord[j - 1] {

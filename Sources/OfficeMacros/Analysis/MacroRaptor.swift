@@ -40,6 +40,24 @@ enum MacroRaptor {
             "createthread", "shellexecute", "shellexecutea", "executeexcel4macro", "exec", "register", "settimer",
         ].map { Array($0.utf8) })
 
+    /// Lowercase words grouped by length, for comparison without hashing or allocation.
+    static func byLength(_ words: Set<[UInt8]>) -> [[[UInt8]]] {
+        var table = [[[UInt8]]](repeating: [], count: 32)
+        for w in words where w.count < 32 { table[w.count].append(w) }
+        return table
+    }
+    static let writeTable = byLength(writeWords)
+    static let executeTable = byLength(executeWords)
+    static let openModeTable = byLength(openModes)
+
+    @inline(__always)
+    static func tokenIsOne(of table: [[[UInt8]]], _ text: ScanText, _ start: Int, _ end: Int) -> Bool {
+        let n = end - start
+        guard n < table.count else { return false }
+        for w in table[n] where text.matchesLowercase(w, at: start) { return true }
+        return false
+    }
+
     /// mraptor's flags for `text`.
     static func flags(_ text: ScanText) -> MacroRiskFlags {
         var flags = MacroRiskFlags()
@@ -47,6 +65,11 @@ enum MacroRaptor {
         var openOnLine = false
         var declareOnLine = false
         var scanned = 0
+        let writeTable = Self.writeTable
+        let executeTable = Self.executeTable
+        let openModeTable = Self.openModeTable
+        let prefixes = Self.autoExecPrefixes
+        let suffixes = Self.eventSuffixes
         text.forEachToken { start, end in
             // A new line resets the Open/Declare state (each byte is looked at once).
             var sawNewline = false
@@ -59,17 +82,20 @@ enum MacroRaptor {
                 openOnLine = false
                 declareOnLine = false
             }
-            let token = b[start..<end].map(ScanText.lower)
+            let n = end - start
             if !flags.autoExec {
-                if autoExecPrefixes.contains(where: { token.starts(with: $0) }) {
+                let first = ScanText.lower(b[start])
+                if n >= 7 && (first == 0x61 || first == 0x64 || first == 0x6E || first == 0x77),
+                    prefixes.contains(where: { n >= $0.count && text.matchesLowercase($0, at: start) })
+                {
                     flags.autoExec = true
                 } else {
                     // \w+_(?:Suffix): an underscore after the first character, the suffix after it.
-                    var k = 1
-                    while k < token.count {
-                        if token[k] == 0x5F {
-                            let rest = token[(k + 1)...]
-                            if eventSuffixes.contains(where: { rest.starts(with: $0) }) {
+                    var k = start + 1
+                    while k < end {
+                        if b[k] == 0x5F {
+                            let from = k + 1
+                            if suffixes.contains(where: { end - from >= $0.count && text.matchesLowercase($0, at: from) }) {
                                 flags.autoExec = true
                                 break
                             }
@@ -79,22 +105,24 @@ enum MacroRaptor {
                 }
             }
             if !flags.write {
-                if writeWords.contains(token) {
+                if tokenIsOne(of: writeTable, text, start, end) {
                     flags.write = true
-                } else if token == adodb && end < b.count && PatternScanner.matchesLower(b, end, ".stream")
+                } else if n == 5 && text.matchesLowercase(adodb, at: start) && PatternScanner.matchesLower(b, end, ".stream")
                     && !(end + 7 < b.count && text.isWord[end + 7])
                 {
                     flags.write = true
-                } else if openOnLine && openModes.contains(token) {
+                } else if openOnLine && tokenIsOne(of: openModeTable, text, start, end) {
                     flags.write = true
                 }
-                if token == open { openOnLine = true }
+                if n == 4 && text.matchesLowercase(open, at: start) { openOnLine = true }
             }
             if !flags.execute {
-                if executeWords.contains(token) || (declareOnLine && token == lib) {
+                if tokenIsOne(of: executeTable, text, start, end)
+                    || (declareOnLine && n == 3 && text.matchesLowercase(lib, at: start))
+                {
                     flags.execute = true
                 }
-                if token == declare { declareOnLine = true }
+                if n == 7 && text.matchesLowercase(declare, at: start) { declareOnLine = true }
             }
         }
         // Auto_Ope\b anywhere.

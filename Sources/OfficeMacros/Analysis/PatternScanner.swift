@@ -167,13 +167,14 @@ enum PatternScanner {
         var result: [(Int, Int)] = []
         var tokens: [(Int, Int)] = []
         text.forEachToken { tokens.append(($0, $1)) }
+        let extensions = KeywordTables.executableExtensions
         var t = 0
         while t + 1 < tokens.count {
             let (s, e) = tokens[t]
             let (s2, e2) = tokens[t + 1]
             if s2 == e + 1 && b[e] == UInt8(ascii: ".") && e2 - s2 <= 6 {
                 let ext = String(decoding: b[s2..<e2].map(ScanText.lower), as: UTF8.self)
-                if KeywordTables.executableExtensions.contains(ext) {
+                if extensions.contains(ext) {
                     result.append((s, e2))
                     t += 2
                     continue

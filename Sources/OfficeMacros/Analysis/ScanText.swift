@@ -72,6 +72,7 @@ struct ScanText {
     /// Python's `\w` for each byte: ASCII letters, digits, underscore; non-ASCII letters and digits.
     static func wordMask(_ bytes: [UInt8]) -> [Bool] {
         var mask = [Bool](repeating: false, count: bytes.count)
+        let asciiWord = ScanText.asciiWord
         var i = 0
         let n = bytes.count
         while i < n {

@@ -92,6 +92,9 @@ struct VBAExpressionEvaluator {
 
     /// The function whose name (with an optional `$`) starts at `at` and is followed by `(`.
     private func functionName(at: Int) -> (Function, Int)? {
+        guard at < b.count else { return nil }
+        let first = ScanText.lower(b[at])
+        guard first == UInt8(ascii: "c") || first == UInt8(ascii: "s") || first == UInt8(ascii: "r") else { return nil }
         var j = at
         while j < b.count && (PatternScanner.isAlnum(b[j]) || b[j] == 0x5F) { j += 1 }
         let name = String(decoding: b[at..<j].map(ScanText.lower), as: UTF8.self)
