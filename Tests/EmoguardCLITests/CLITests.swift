@@ -206,6 +206,22 @@ struct CLI {
     }
 }
 
+/// Many small files (a Maildir) must not each pin a read buffer: memory stays flat as the file count grows.
+@Suite struct ManySmallFilesTests {
+    @Test func memoryDoesNotGrowWithTheNumberOfFiles() throws {
+        let dir = try CLI.tempDir()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let msg = try Data(contentsOf: CLI.packageRoot.appendingPathComponent(CLI.fixture("ppap-clean.eml")))
+        for i in 0..<300 { try msg.write(to: dir.appendingPathComponent("m\(i).eml")) }
+        let out = try CLI.run(["scan", "--json", "--jobs", "1", dir.path])
+        #expect(out.status == 0)
+        var usage = rusage()
+        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
+        // 300 files x 4 MiB of read buffer would be 1.2 GB; the debug binary itself needs about 40 MB.
+        #expect(Int(usage.ru_maxrss) / 1024 < 150, "peak RSS \(usage.ru_maxrss / 1024) MB")
+    }
+}
+
 /// The zero-padding acceptance test: a ~1 MB ZIP whose single entry inflates to more than 1 GB of zeros around a
 /// small document is inspected in bounded memory; the document is found and the padding reported.
 @Suite struct ZeroPaddingTests {

@@ -57,6 +57,9 @@ struct FileSource: ~Copyable {
             if n == 0 { break }
             filled += n
         }
+        // A short read (a small file, the end of a large one) is copied out: trimming with removeSubrange would keep
+        // the whole chunk's capacity alive for as long as the job holds the bytes (64 small files pinned 256 MB).
+        if filled < max / 2 { return Array(buffer[0..<filled]) }
         buffer.removeSubrange(filled...)
         return buffer
     }
