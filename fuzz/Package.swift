@@ -2,7 +2,9 @@
 // libFuzzer targets for Emoguard's parsers. Build and run with fuzz/run.sh (see fuzz/README.md).
 import PackageDescription
 
-let fuzzTargets = ["FuzzMIME", "FuzzZIP", "FuzzScan"]
+let fuzzTargets = [
+    "FuzzMIME", "FuzzZIP", "FuzzScan", "FuzzCFB", "FuzzVBA", "FuzzXLM", "FuzzOOXML", "FuzzOfficeCrypto",
+]
 
 let package = Package(
     name: "EmoguardFuzz",
@@ -15,6 +17,10 @@ let package = Package(
                 .product(name: "MIME", package: "Emoguard"),
                 .product(name: "ZIP", package: "Emoguard"),
                 .product(name: "Inspection", package: "Emoguard"),
+                .product(name: "CompoundFile", package: "Emoguard"),
+                .product(name: "OfficeMacros", package: "Emoguard"),
+                .product(name: "OOXML", package: "Emoguard"),
+                .product(name: "OfficeCrypto", package: "Emoguard"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])])
     },
