@@ -21,7 +21,8 @@ enum XLMBuilder {
         record(
             0x0006,
             le16(row) + le16(column) + le16(0x0F) + [UInt8](repeating: 0, count: 8) + le16(0) + le32(0)
-                + le16(declaredLength ?? rgce.count) + rgce)
+                + le16(declaredLength ?? rgce.count) + rgce
+        )
     }
 
     static func name(builtIn code: UInt8? = nil, text: String = "", hidden: Bool = false, rgce: [UInt8]) -> [UInt8] {
@@ -29,7 +30,8 @@ enum XLMBuilder {
         let grbit = (code != nil ? 0x20 : 0) | (hidden ? 1 : 0)
         return record(
             0x0018,
-            le16(grbit) + [0, UInt8(raw.count)] + le16(rgce.count) + le16(0) + le16(0) + [0, 0, 0, 0, 0] + raw + rgce)
+            le16(grbit) + [0, UInt8(raw.count)] + le16(rgce.count) + le16(0) + le16(0) + [0, 0, 0, 0, 0] + raw + rgce
+        )
     }
 
     // Tokens.
@@ -44,7 +46,8 @@ enum XLMBuilder {
     /// A workbook stream: globals (with a self SUPBOOK and one XTI per sheet, and `globals`), then one substream
     /// per sheet, each `(name, state, type, BOF dt, records)`.
     static func workbook(
-        sheets: [(name: String, state: Int, type: Int, bof: Int, records: [UInt8])], globals: [UInt8] = []
+        sheets: [(name: String, state: Int, type: Int, bof: Int, records: [UInt8])],
+        globals: [UInt8] = []
     ) -> [UInt8] {
         var refs = record(0x01AE, le16(sheets.count) + le16(0x0401))
         var xti = le16(sheets.count)
@@ -70,6 +73,7 @@ enum XLMBuilder {
         for (row, rgce) in formulas.enumerated() { records += formula(row: row, column: 0, rgce) }
         return workbook(
             sheets: [(name: "Macro1", state: state, type: 1, bof: 0x40, records: records)],
-            globals: name(builtIn: 1, rgce: ref3d(ixti: 0, row: 0, column: 0)))
+            globals: name(builtIn: 1, rgce: ref3d(ixti: 0, row: 0, column: 0))
+        )
     }
 }

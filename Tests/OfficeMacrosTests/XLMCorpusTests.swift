@@ -41,7 +41,8 @@ import Testing
     /// olevba reads this BIFF5 stream as BIFF8 and decodes neither the name's target nor A1.
     @Test func biff5() throws {
         let wb = XLMExtractor.fromBIFF8(
-            workbookStream: try XLMFixture.bytes("oletools/excel4_sample_macro_excel5_format.xls.Book"))
+            workbookStream: try XLMFixture.bytes("oletools/excel4_sample_macro_excel5_format.xls.Book")
+        )
         Self.expectSample(wb, format: "BIFF5")
         #expect(wb.autoOpen.first?.formula == "Macro1!$A$1")
     }
@@ -76,7 +77,8 @@ import Testing
         let sheet = try XLMFixture.bytes("oletools/excel4_sample_macro.xlsm/xl/macrosheets/sheet1.xml")
         let wb = XLMExtractor.fromOOXML(
             workbookXML: try XLMFixture.bytes("oletools/excel4_sample_macro.xlsm/xl/workbook.xml"),
-            macroSheets: [("xl/macrosheets/sheet1.xml", "Macro1", sheet)])
+            macroSheets: [("xl/macrosheets/sheet1.xml", "Macro1", sheet)]
+        )
         #expect(wb.sheets.map(\.name) == ["Macro1", "Sheet1"])
         #expect(wb.macroCells.first?.sheet == "Macro1")
         #expect(wb.anomalies.isEmpty)
@@ -92,7 +94,8 @@ import Testing
     /// The RC4-encrypted stream: reported as encrypted, nothing invented.
     @Test func encrypted() throws {
         let wb = XLMExtractor.fromBIFF8(
-            workbookStream: try XLMFixture.bytes("oletools/autostart-encrypt-standardpassword.xls.Workbook"))
+            workbookStream: try XLMFixture.bytes("oletools/autostart-encrypt-standardpassword.xls.Workbook")
+        )
         #expect(wb.isEncrypted)
         #expect(wb.anomalies.count == 1)
         #expect(wb.anomalies.first?.hasPrefix("encrypted:") == true)

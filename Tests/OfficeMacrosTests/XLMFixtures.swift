@@ -26,19 +26,29 @@ enum XLMFixture {
     static func xlsb(_ dir: String, relationships: Bool = true, limits: XLMLimits = .default) throws -> XLMWorkbook {
         let sheets = try parts(dir, folders: ["xl/macrosheets", "xl/worksheets"], ext: "bin")
         return XLMExtractor.fromBIFF12(
-            workbookBin: try bytes("\(dir)/xl/workbook.bin"), sheets: sheets,
-            workbookRelationships: relationships ? try bytes("\(dir)/xl/_rels/workbook.bin.rels") : nil, limits: limits)
+            workbookBin: try bytes("\(dir)/xl/workbook.bin"),
+            sheets: sheets,
+            workbookRelationships: relationships ? try bytes("\(dir)/xl/_rels/workbook.bin.rels") : nil,
+            limits: limits
+        )
     }
 
     /// An `.xlsm`/`.xltm` folder through ``XLMExtractor/fromOOXML(workbookXML:macroSheets:workbookRelationships:limits:)``.
     static func xlsm(_ dir: String, relationships: Bool = true, limits: XLMLimits = .default) throws -> XLMWorkbook {
         let sheets = try parts(dir, folders: ["xl/macrosheets"], ext: "xml")
         return XLMExtractor.fromOOXML(
-            workbookXML: try bytes("\(dir)/xl/workbook.xml"), macroSheets: sheets,
-            workbookRelationships: relationships ? try bytes("\(dir)/xl/_rels/workbook.xml.rels") : nil, limits: limits)
+            workbookXML: try bytes("\(dir)/xl/workbook.xml"),
+            macroSheets: sheets,
+            workbookRelationships: relationships ? try bytes("\(dir)/xl/_rels/workbook.xml.rels") : nil,
+            limits: limits
+        )
     }
 
-    static func parts(_ dir: String, folders: [String], ext: String) throws -> [(
+    static func parts(
+        _ dir: String,
+        folders: [String],
+        ext: String
+    ) throws -> [(
         path: String, name: String?, bytes: [UInt8]
     )] {
         var out: [(path: String, name: String?, bytes: [UInt8])] = []

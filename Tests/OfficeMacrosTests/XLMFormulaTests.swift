@@ -9,7 +9,8 @@ import Testing
     static func decode(_ rgce: [UInt8], globals: [UInt8] = []) -> (String, [String]) {
         let stream = B.workbook(
             sheets: [(name: "Macro1", state: 0, type: 1, bof: 0x40, records: B.formula(row: 4, column: 2, rgce))],
-            globals: globals)
+            globals: globals
+        )
         let wb = XLMExtractor.fromBIFF8(workbookStream: stream)
         return (wb.macroCells.first?.formula ?? "<none>", wb.anomalies)
     }
@@ -40,12 +41,17 @@ import Testing
         T([[0x44, 0x00, 0x00, 0x01, 0xC0], [0x44, 0x02, 0x00, 0x03, 0x00], [0x11]], "=B1:$D$3"),
         T([[0x25, 0x00, 0x00, 0x09, 0x00, 0x00, 0xC0, 0x01, 0x00], [0x19, 0x10, 0, 0]], "=SUM(A1:$B$10)"),
         T([[0x16], B.int(1), B.funcVar(2, 150)], "=CALL(,1)"),
-        T([B.int(3), [0x19, 0x04, 0x01, 0x00, 0x06, 0x00, 0x0A, 0x00], B.str("a"), B.str("b"), B.funcVar(3, 100)],
-          "=CHOOSE(3,\"a\",\"b\")"),
+        T(
+            [B.int(3), [0x19, 0x04, 0x01, 0x00, 0x06, 0x00, 0x0A, 0x00], B.str("a"), B.str("b"), B.funcVar(3, 100)],
+            "=CHOOSE(3,\"a\",\"b\")"
+        ),
         T([B.str("x"), [0x42, 0x81, 0x76, 0x80]], "=ALERT?(\"x\")"),
         T([B.funcVar(0, 999, command: true)], "=_CETAB999()"),
         T([B.int(65), B.fn(111), B.fn(32)], "=LEN(CHAR(65))"),
-        T([num(-7), num(1e20), num(0.1), num(4_503_599_627_370_497), B.funcVar(4, 6)], "=MIN(-7,1e+20,0.1,4503599627370497.0)"),
+        T(
+            [num(-7), num(1e20), num(0.1), num(4_503_599_627_370_497), B.funcVar(4, 6)],
+            "=MIN(-7,1e+20,0.1,4503599627370497.0)"
+        ),
         T([[0x24, 0x00, 0x00, 0x00, 0x00], [0x44, 0x00, 0x00, 0x01, 0x00], [0x10], [0x15]], "=($A$1,$B$1)"),
     ]
 
@@ -64,7 +70,9 @@ import Testing
     }
 
     @Test func unknownTokenKeepsWhatWasDecoded() {
-        let (text, anomalies) = Self.decode(B.str("calc.exe") + B.funcVar(1, 110) + [0x0F + 0x10 * 0 + 0x18 + 1] + [1, 2])
+        let (text, anomalies) = Self.decode(
+            B.str("calc.exe") + B.funcVar(1, 110) + [0x0F + 0x10 * 0 + 0x18 + 1] + [1, 2]
+        )
         #expect(text.hasPrefix("=EXEC(\"calc.exe\") <"))
         #expect(anomalies.count == 1 && anomalies[0].hasPrefix("corrupt-formula: Macro1!$C$5:"))
         let (unknown, more) = Self.decode(B.int(1) + [0x3F])
@@ -96,7 +104,10 @@ import Testing
         let supbookAddIn = B.record(0x01AE, B.le16(1) + B.le16(0x3A01))
         let externName = B.record(0x0023, B.le16(0) + B.le32(0) + B.shortString("URLDownloadToFileA"))
         // XTI 0: the add-in book (SUPBOOK index 1, after the self SUPBOOK the builder writes first).
-        let xtiRecord = B.record(0x0017, B.le16(2) + B.le16(0) + B.le16(0) + B.le16(0) + B.le16(1) + B.le16(0xFFFE) + B.le16(0xFFFE))
+        let xtiRecord = B.record(
+            0x0017,
+            B.le16(2) + B.le16(0) + B.le16(0) + B.le16(0) + B.le16(1) + B.le16(0xFFFE) + B.le16(0xFFFE)
+        )
         let nameX = [0x59] + B.le16(2) + B.le32(1)
         let rgce = nameX + B.int(0) + B.str("https://x.example.invalid/") + B.funcVar(3, 255)
         // The builder's EXTERNSHEET lists XTI 0; this second one adds XTI 1 (this workbook) and XTI 2 (the add-in).
@@ -114,11 +125,14 @@ import Testing
     @Test func sharedFormula() {
         let refN: [UInt8] = [0x4C] + B.le16(0xFFFF) + B.le16(0xC000)  // one row up, same column, both relative
         let shrfmla = B.record(
-            0x04BC, B.le16(1) + B.le16(2) + [0, 0] + [0, 2] + B.le16(refN.count + 4) + refN + B.funcVar(1, 110))
+            0x04BC,
+            B.le16(1) + B.le16(2) + [0, 0] + [0, 2] + B.le16(refN.count + 4) + refN + B.funcVar(1, 110)
+        )
         let exp: [UInt8] = [0x01] + B.le16(1) + B.le16(0)
         let records = B.formula(row: 1, column: 0, exp) + shrfmla + B.formula(row: 2, column: 0, exp)
         let wb = XLMExtractor.fromBIFF8(
-            workbookStream: B.workbook(sheets: [(name: "M", state: 0, type: 1, bof: 0x40, records: records)]))
+            workbookStream: B.workbook(sheets: [(name: "M", state: 0, type: 1, bof: 0x40, records: records)])
+        )
         #expect(wb.macroCells.map(\.formula) == ["=EXEC(A1)", "=EXEC(A2)"])
         #expect(wb.anomalies.isEmpty, "\(wb.anomalies)")
     }
@@ -129,7 +143,9 @@ import Testing
             let wb = XLMExtractor.fromBIFF8(
                 workbookStream: B.workbook(
                     sheets: [(name: "M", state: 0, type: 1, bof: 0x40, records: [])],
-                    globals: B.name(text: name, rgce: B.ref3d(ixti: 0, row: 0, column: 0))))
+                    globals: B.name(text: name, rgce: B.ref3d(ixti: 0, row: 0, column: 0))
+                )
+            )
             #expect(wb.autoOpen.map(\.name) == [name])
             #expect(wb.autoOpen.first?.formula == "M!$A$1")
             #expect(wb.riskFlags().autoExec)
@@ -137,14 +153,25 @@ import Testing
         let wb = XLMExtractor.fromBIFF8(
             workbookStream: B.workbook(
                 sheets: [(name: "M", state: 0, type: 1, bof: 0x40, records: [])],
-                globals: B.name(text: "Auto_Opener_not", rgce: []) + B.name(text: "MyAuto_Open", rgce: [])))
+                globals: B.name(text: "Auto_Opener_not", rgce: []) + B.name(text: "MyAuto_Open", rgce: [])
+            )
+        )
         #expect(wb.autoOpen.map(\.name) == ["Auto_Opener_not"])  // Excel runs Auto_Open* prefixes too
     }
 
     /// A sheet with a quote in its name is quoted in references.
     @Test func quotedSheetNames() {
         let stream = B.workbook(
-            sheets: [(name: "My sheet's", state: 0, type: 1, bof: 0x40, records: B.formula(row: 0, column: 0, B.ref3d(ixti: 0, row: 1, column: 2) + B.funcVar(1, 17 | 0x8000)))])
+            sheets: [
+                (
+                    name: "My sheet's", state: 0, type: 1, bof: 0x40,
+                    records: B.formula(
+                        row: 0,
+                        column: 0,
+                        B.ref3d(ixti: 0, row: 1, column: 2) + B.funcVar(1, 17 | 0x8000)
+                    )
+                )
+            ])
         let wb = XLMExtractor.fromBIFF8(workbookStream: stream)
         #expect(wb.macroCells.first?.formula == "=RUN('My sheet''s'!$C$2)")
     }

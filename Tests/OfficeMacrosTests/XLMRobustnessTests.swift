@@ -39,7 +39,10 @@ import Testing
     @Test func absurdFormulaLength() {
         let rgce = B.str("calc") + B.funcVar(1, 110)
         let stream = B.workbook(sheets: [
-            (name: "M", state: 0, type: 1, bof: 0x40, records: B.formula(row: 0, column: 0, rgce, declaredLength: 65_535))
+            (
+                name: "M", state: 0, type: 1, bof: 0x40,
+                records: B.formula(row: 0, column: 0, rgce, declaredLength: 65_535)
+            )
         ])
         let wb = XLMExtractor.fromBIFF8(workbookStream: stream)
         #expect(wb.macroCells.map(\.formula) == ["=EXEC(\"calc\")"])
@@ -54,7 +57,11 @@ import Testing
             + B.formula(row: 1, column: 0, [0x43] + B.le32(77) + [0x39] + B.le16(9) + B.le32(3) + [0x10])
         let globals = B.record(0x0085, [1, 2]) + B.record(0x0018, [0x20]) + B.record(0x00FC, B.le32(1) + B.le32(5))
         let wb = XLMExtractor.fromBIFF8(
-            workbookStream: B.workbook(sheets: [(name: "M", state: 0, type: 1, bof: 0x40, records: records)], globals: globals))
+            workbookStream: B.workbook(
+                sheets: [(name: "M", state: 0, type: 1, bof: 0x40, records: records)],
+                globals: globals
+            )
+        )
         #expect(wb.macroCells.map(\.formula) == ["=[name 77],[name 9:3]"])
         #expect(Self.anomalyCodes(wb).filter { $0 == "corrupt-biff" }.count == 6, "\(wb.anomalies)")
         #expect(wb.anomalies.contains { $0.contains("SST declares 5 strings, 0 are there") })
@@ -63,10 +70,16 @@ import Testing
     /// A sheet substream no BOUNDSHEET lists, a BOUNDSHEET offset that is wrong, a BOF that disagrees.
     @Test func inconsistentSheets() {
         let macro = B.bof(0x40) + B.formula(row: 0, column: 0, B.funcVar(0, 54)) + B.eof
-        let stream = B.bof(0x0005) + B.boundSheet(offset: 12_345, state: 0, type: 0, name: "Decoy") + B.eof + macro + macro
+        let stream =
+            B.bof(0x0005) + B.boundSheet(offset: 12_345, state: 0, type: 0, name: "Decoy") + B.eof + macro + macro
         let wb = XLMExtractor.fromBIFF8(workbookStream: stream)
         #expect(wb.sheets.map(\.kind) == [.macroSheet, .macroSheet])
-        #expect(wb.sheets.map(\.name) == ["Decoy", "unlisted@\(B.bof(0x0005).count + B.boundSheet(offset: 0, state: 0, type: 0, name: "Decoy").count + 4 + macro.count)"])
+        #expect(
+            wb.sheets.map(\.name) == [
+                "Decoy",
+                "unlisted@\(B.bof(0x0005).count + B.boundSheet(offset: 0, state: 0, type: 0, name: "Decoy").count + 4 + macro.count)",
+            ]
+        )
         #expect(wb.macroCells.count == 2)
         #expect(Self.anomalyCodes(wb) == ["inconsistent", "inconsistent", "inconsistent"])
         #expect(wb.indicators().contains { $0.keyword == "Very hidden XLM macro sheet" })
@@ -81,7 +94,9 @@ import Testing
         #expect(wb.definedNames.map(\.formula) == ["1"])
         #expect(wb.anomalies.isEmpty)
         let capped = XLMExtractor.fromBIFF8(
-            workbookStream: stream, limits: Self.limits { $0.maxRecordBytes.maximum = 10_000 })
+            workbookStream: stream,
+            limits: Self.limits { $0.maxRecordBytes.maximum = 10_000 }
+        )
         #expect(capped.anomalies.count == 1 && capped.anomalies[0].contains("xlm.maxRecordBytes"))
         #expect(capped.definedNames.map(\.formula) == ["1"])
     }
@@ -92,7 +107,10 @@ import Testing
         records += B.formula(row: 0, column: 0, B.funcVar(0, 54))
         let stream = B.workbook(sheets: [(name: "M", state: 0, type: 1, bof: 0x40, records: records)])
         #expect(XLMExtractor.fromBIFF8(workbookStream: stream).macroCells.count == 1)
-        let capped = XLMExtractor.fromBIFF8(workbookStream: stream, limits: Self.limits { $0.maxRecords.maximum = 1000 })
+        let capped = XLMExtractor.fromBIFF8(
+            workbookStream: stream,
+            limits: Self.limits { $0.maxRecords.maximum = 1000 }
+        )
         #expect(capped.anomalies.contains { $0.contains("xlm.maxRecords") })
         #expect(capped.macroCells.isEmpty)
     }
@@ -107,15 +125,24 @@ import Testing
         #expect(full.anomalies.isEmpty)
         #expect(full.macroCells[1].formula.hasPrefix("=1+1+1"))
 
-        let bytes = XLMExtractor.fromBIFF8(workbookStream: stream, limits: Self.limits { $0.maxFormulaBytes.maximum = 100 })
+        let bytes = XLMExtractor.fromBIFF8(
+            workbookStream: stream,
+            limits: Self.limits { $0.maxFormulaBytes.maximum = 100 }
+        )
         #expect(bytes.macroCells[0].formula.contains("not decoded"))
         #expect(bytes.anomalies.filter { $0.contains("xlm.maxFormulaBytes") }.count == 2)
 
-        let text = XLMExtractor.fromBIFF8(workbookStream: stream, limits: Self.limits { $0.maxFormulaTextBytes.maximum = 50 })
+        let text = XLMExtractor.fromBIFF8(
+            workbookStream: stream,
+            limits: Self.limits { $0.maxFormulaTextBytes.maximum = 50 }
+        )
         #expect(text.macroCells[0].formula.hasSuffix("…"))
         #expect(text.macroCells[0].formula.utf8.count <= 51 + "…".utf8.count)
 
-        let depth = XLMExtractor.fromBIFF8(workbookStream: stream, limits: Self.limits { $0.maxFormulaDepth.maximum = 100 })
+        let depth = XLMExtractor.fromBIFF8(
+            workbookStream: stream,
+            limits: Self.limits { $0.maxFormulaDepth.maximum = 100 }
+        )
         #expect(depth.anomalies.contains { $0.contains("xlm.maxFormulaDepth") })
     }
 
@@ -134,7 +161,10 @@ import Testing
         #expect(names.macroCells[8].formula == "=Tick(SUM($A$1:$B$3))")  // the name index still resolves
         #expect(names.anomalies.contains { $0.contains("xlm.maxNames") })
 
-        let strings = XLMExtractor.fromBIFF8(workbookStream: base, limits: Self.limits { $0.maxSharedStrings.maximum = 0 })
+        let strings = XLMExtractor.fromBIFF8(
+            workbookStream: base,
+            limits: Self.limits { $0.maxSharedStrings.maximum = 0 }
+        )
         #expect(strings.anomalies.contains { $0.contains("xlm.maxSharedStrings") })
 
         let long = XLMExtractor.fromBIFF8(workbookStream: base, limits: Self.limits { $0.maxStringBytes.maximum = 10 })
@@ -145,7 +175,9 @@ import Testing
         let xlsm = try XLMFixture.xlsm("synthetic/macro.xlsm", limits: Self.limits { $0.maxCells.maximum = 2 })
         #expect(xlsm.macroCells.count == 2 && xlsm.anomalies.contains { $0.contains("xlm.maxCells") })
         let slk = XLMExtractor.fromSYLK(
-            try XLMFixture.bytes("synthetic/macro.slk"), limits: Self.limits { $0.maxSYLKRecords.maximum = 5 })
+            try XLMFixture.bytes("synthetic/macro.slk"),
+            limits: Self.limits { $0.maxSYLKRecords.maximum = 5 }
+        )
         #expect(slk.macroCells.count == 1 && slk.anomalies.contains { $0.contains("xlm.maxSYLKRecords") })
         let records = try XLMFixture.xlsb("synthetic/macro.xlsb", limits: Self.limits { $0.maxRecords.maximum = 5 })
         #expect(records.anomalies.contains { $0.contains("xlm.maxRecords") })
@@ -153,7 +185,10 @@ import Testing
 
     @Test func anomalyLimit() {
         let bad = (0..<50).map { _ in [UInt8(0x3F)] }
-        let wb = XLMExtractor.fromBIFF8(workbookStream: B.macroWorkbook(bad), limits: Self.limits { $0.maxAnomalies.maximum = 5 })
+        let wb = XLMExtractor.fromBIFF8(
+            workbookStream: B.macroWorkbook(bad),
+            limits: Self.limits { $0.maxAnomalies.maximum = 5 }
+        )
         #expect(wb.anomalies.count == 6)
         #expect(wb.anomalies.last?.hasPrefix("too-many-anomalies: xlm.maxAnomalies") == true)
         #expect(wb.macroCells.count == 50)
@@ -163,8 +198,10 @@ import Testing
 
     /// Every prefix of a valid stream parses without trapping, and every proper prefix reports a problem (every 7th
     /// prefix for the 16 KB corpus stream, to keep debug runs short).
-    @Test(arguments: ["synthetic/macro-biff8.Workbook", "synthetic/continue-biff8.Workbook", "synthetic/macro-biff5.Book",
-                      "oletools/excel4_sample_macro.xls.Workbook"])
+    @Test(arguments: [
+        "synthetic/macro-biff8.Workbook", "synthetic/continue-biff8.Workbook", "synthetic/macro-biff5.Book",
+        "oletools/excel4_sample_macro.xls.Workbook",
+    ])
     func dripFeedBIFF(_ path: String) throws {
         let bytes = try XLMFixture.bytes(path)
         for n in stride(from: 0, to: bytes.count, by: bytes.count > 4096 ? 7 : 1) {
@@ -180,25 +217,33 @@ import Testing
         let rels = try XLMFixture.bytes("synthetic/macro.xlsb/xl/_rels/workbook.bin.rels")
         for n in 0..<sheetBin.count {
             let wb = XLMExtractor.fromBIFF12(
-                workbookBin: workbookBin, sheets: [("xl/macrosheets/sheet1.bin", nil, Array(sheetBin[..<n]))],
-                workbookRelationships: rels)
+                workbookBin: workbookBin,
+                sheets: [("xl/macrosheets/sheet1.bin", nil, Array(sheetBin[..<n]))],
+                workbookRelationships: rels
+            )
             #expect(wb.macroCells.count <= 10)
         }
         for n in 0..<workbookBin.count {
             _ = XLMExtractor.fromBIFF12(
-                workbookBin: Array(workbookBin[..<n]), sheets: [("xl/macrosheets/sheet1.bin", nil, sheetBin)],
-                workbookRelationships: rels)
+                workbookBin: Array(workbookBin[..<n]),
+                sheets: [("xl/macrosheets/sheet1.bin", nil, sheetBin)],
+                workbookRelationships: rels
+            )
         }
         let workbookXML = try XLMFixture.bytes("synthetic/macro.xlsm/xl/workbook.xml")
         let sheetXML = try XLMFixture.bytes("synthetic/macro.xlsm/xl/macrosheets/sheet1.xml")
         for n in 0..<(sheetXML.count - 1) {  // the last byte is a newline after the root element
             let wb = XLMExtractor.fromOOXML(
-                workbookXML: workbookXML, macroSheets: [("xl/macrosheets/sheet1.xml", "Macro1", Array(sheetXML[..<n]))])
+                workbookXML: workbookXML,
+                macroSheets: [("xl/macrosheets/sheet1.xml", "Macro1", Array(sheetXML[..<n]))]
+            )
             #expect(!wb.anomalies.isEmpty, "prefix \(n)")
         }
         for n in 0..<workbookXML.count {
             _ = XLMExtractor.fromOOXML(
-                workbookXML: Array(workbookXML[..<n]), macroSheets: [("xl/macrosheets/sheet1.xml", nil, sheetXML)])
+                workbookXML: Array(workbookXML[..<n]),
+                macroSheets: [("xl/macrosheets/sheet1.xml", nil, sheetXML)]
+            )
         }
         let slk = try XLMFixture.bytes("synthetic/macro.slk")
         for n in 0..<slk.count { _ = XLMExtractor.fromSYLK(Array(slk[..<n])) }
@@ -208,8 +253,10 @@ import Testing
     @Test func mutations() throws {
         var rng = SplitMix64(seed: 0x584C_4D21)
         let inputs = [
-            try XLMFixture.bytes("synthetic/macro-biff8.Workbook"), try XLMFixture.bytes("synthetic/continue-biff8.Workbook"),
-            try XLMFixture.bytes("synthetic/macro-biff5.Book"), try XLMFixture.bytes("synthetic/macro.xlsb/xl/macrosheets/sheet1.bin"),
+            try XLMFixture.bytes("synthetic/macro-biff8.Workbook"),
+            try XLMFixture.bytes("synthetic/continue-biff8.Workbook"),
+            try XLMFixture.bytes("synthetic/macro-biff5.Book"),
+            try XLMFixture.bytes("synthetic/macro.xlsb/xl/macrosheets/sheet1.bin"),
             try XLMFixture.bytes("synthetic/macro.xlsb/xl/workbook.bin"), try XLMFixture.bytes("synthetic/macro.slk"),
             try XLMFixture.bytes("oletools/excel4_sample_macro.xls.Workbook"),
         ]
@@ -223,7 +270,11 @@ import Testing
                 }
                 let wb = XLMExtractor.fromBIFF8(workbookStream: bytes)
                 _ = wb.indicators()
-                _ = XLMExtractor.fromBIFF12(workbookBin: bytes, sheets: [("xl/macrosheets/sheet1.bin", "M", bytes)], workbookRelationships: rels).indicators()
+                _ = XLMExtractor.fromBIFF12(
+                    workbookBin: bytes,
+                    sheets: [("xl/macrosheets/sheet1.bin", "M", bytes)],
+                    workbookRelationships: rels
+                ).indicators()
                 _ = XLMExtractor.fromSYLK(bytes).riskFlags()
             }
         }

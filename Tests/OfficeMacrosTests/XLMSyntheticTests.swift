@@ -19,7 +19,10 @@ import Testing
     static func books() throws -> [(String, XLMWorkbook)] {
         [
             ("biff8", XLMExtractor.fromBIFF8(workbookStream: try XLMFixture.bytes("synthetic/macro-biff8.Workbook"))),
-            ("continue", XLMExtractor.fromBIFF8(workbookStream: try XLMFixture.bytes("synthetic/continue-biff8.Workbook"))),
+            (
+                "continue",
+                XLMExtractor.fromBIFF8(workbookStream: try XLMFixture.bytes("synthetic/continue-biff8.Workbook"))
+            ),
             ("xlsb", try XLMFixture.xlsb("synthetic/macro.xlsb")),
             ("xlsm", try XLMFixture.xlsm("synthetic/macro.xlsm")),
             ("sylk", XLMExtractor.fromSYLK(try XLMFixture.bytes("synthetic/macro.slk"))),
@@ -32,7 +35,10 @@ import Testing
             #expect(wb.macroCells.map(\.row) == Array(1...10), "\(label)")
             #expect(wb.anomalies.isEmpty, "\(label): \(wb.anomalies)")
             #expect(wb.autoOpen.map(\.name) == ["Auto_Open"], "\(label)")
-            #expect(wb.macroValues.contains { $0.value == "https://cdn.example.invalid/b.dll" && $0.row == 13 }, "\(label)")
+            #expect(
+                wb.macroValues.contains { $0.value == "https://cdn.example.invalid/b.dll" && $0.row == 13 },
+                "\(label)"
+            )
             let flags = wb.riskFlags()
             #expect(flags.flagString == "AWX" && flags.isMalicious, "\(label)")
             let indicators = wb.indicators()
@@ -44,7 +50,10 @@ import Testing
                 #expect(keywords.contains(keyword), "\(label): \(keyword)")
             }
             #expect(indicators.contains { $0.kind == .decoded && $0.keyword == "hi" && $0.cell == "$A$3" }, "\(label)")
-            #expect(indicators.contains { $0.kind == .ioc && $0.keyword == "https://dl.example.invalid/a.txt" }, "\(label)")
+            #expect(
+                indicators.contains { $0.kind == .ioc && $0.keyword == "https://dl.example.invalid/a.txt" },
+                "\(label)"
+            )
             // Each keyword once.
             #expect(Set(indicators.map { "\($0.kind.rawValue) \($0.keyword)" }).count == indicators.count, "\(label)")
         }
@@ -52,14 +61,18 @@ import Testing
 
     @Test func visibilityAndNames() throws {
         let wb = XLMExtractor.fromBIFF8(workbookStream: try XLMFixture.bytes("synthetic/macro-biff8.Workbook"))
-        #expect(wb.sheets == [
-            XLMSheet(name: "Macro1", kind: .macroSheet, visibility: .veryHidden),
-            XLMSheet(name: "Sheet1", kind: .worksheet, visibility: .visible),
-        ])
-        #expect(wb.definedNames == [
-            XLMDefinedName(name: "Auto_Open", isBuiltIn: true, formula: "Macro1!$A$1", isHidden: true),
-            XLMDefinedName(name: "Tick", isBuiltIn: false, formula: "", isHidden: false),
-        ])
+        #expect(
+            wb.sheets == [
+                XLMSheet(name: "Macro1", kind: .macroSheet, visibility: .veryHidden),
+                XLMSheet(name: "Sheet1", kind: .worksheet, visibility: .visible),
+            ]
+        )
+        #expect(
+            wb.definedNames == [
+                XLMDefinedName(name: "Auto_Open", isBuiltIn: true, formula: "Macro1!$A$1", isHidden: true),
+                XLMDefinedName(name: "Tick", isBuiltIn: false, formula: "", isHidden: false),
+            ]
+        )
         #expect(wb.macroCells[2].value == "hi")
         #expect(wb.macroCells[7].value == "#DIV/0!")
         #expect(wb.macroValues.map(\.value) == ["https://cdn.example.invalid/b.dll", "calc.exe"])

@@ -50,7 +50,9 @@ struct XLMBIFFParser {
         var externNames: [String] = []
     }
     enum BookKind {
-        case own, addIn, external(String), ownSheet(String)
+        case own, addIn
+        case external(String)
+        case ownSheet(String)
     }
     var books: [Book] = []
     /// BIFF8 XTI entries: (iSupBook, itabFirst, itabLast).
@@ -87,7 +89,9 @@ struct XLMBIFFParser {
             let type = UInt16(bytes[bytes.startIndex]) | UInt16(bytes[bytes.startIndex + 1]) << 8
             if ![0x0809, 0x0009, 0x0209, 0x0409].contains(type) {
                 anomalies.add(
-                    .corruptBIFF, "the stream does not start with a BOF record (record 0x\(String(type, radix: 16)))")
+                    .corruptBIFF,
+                    "the stream does not start with a BOF record (record 0x\(String(type, radix: 16)))"
+                )
                 return finish()
             }
         }
@@ -102,8 +106,10 @@ struct XLMBIFFParser {
                         anomalies.add(.unsupported, "a BIFF2-4 stream (BOF 0x\(String(record.type, radix: 16)))")
                     } else {
                         anomalies.add(
-                            .corruptBIFF, "the stream does not start with a BOF record "
-                                + "(record 0x\(String(record.type, radix: 16)))")
+                            .corruptBIFF,
+                            "the stream does not start with a BOF record "
+                                + "(record 0x\(String(record.type, radix: 16)))"
+                        )
                     }
                     return finish()
                 }
@@ -130,8 +136,10 @@ struct XLMBIFFParser {
             case 0x002F where currentSheet == nil && !globalsDone:  // FILEPASS
                 workbook.isEncrypted = true
                 anomalies.add(
-                    .encrypted, "FILEPASS: the workbook stream is encrypted; the records after it were not read",
-                    offset: record.offset)
+                    .encrypted,
+                    "FILEPASS: the workbook stream is encrypted; the records after it were not read",
+                    offset: record.offset
+                )
                 return finish()
             default:
                 guard depth == 1 else { continue }  // records of embedded charts
@@ -163,8 +171,10 @@ struct XLMBIFFParser {
         default:
             dialect = record.data.count >= 16 ? .biff8 : .biff5
             anomalies.add(
-                .corruptBIFF, "BOF version 0x\(String(version, radix: 16)); read as \(dialect == .biff8 ? "BIFF8" : "BIFF5")",
-                offset: record.offset)
+                .corruptBIFF,
+                "BOF version 0x\(String(version, radix: 16)); read as \(dialect == .biff8 ? "BIFF8" : "BIFF5")",
+                offset: record.offset
+            )
         }
         workbook.format = dialect == .biff5 ? "BIFF5" : "BIFF8"
         context = XLMFormulaContext(dialect: dialect)
@@ -176,7 +186,8 @@ struct XLMBIFFParser {
             for sheet in boundSheets where !sheet.used && sheet.sheetIndex < workbook.sheets.count {
                 anomalies.add(
                     .inconsistent,
-                    "BOUNDSHEET \"\(workbook.sheets[sheet.sheetIndex].name)\" points at \(sheet.offset), where no substream starts")
+                    "BOUNDSHEET \"\(workbook.sheets[sheet.sheetIndex].name)\" points at \(sheet.offset), where no substream starts"
+                )
             }
         }
         workbook.hasMacroSheets = workbook.sheets.contains { $0.kind == .macroSheet }
@@ -199,8 +210,10 @@ struct XLMBIFFParser {
             }
         } catch {
             anomalies.add(
-                .corruptBIFF, "record 0x\(String(record.type, radix: 16)) is too short (\(error))",
-                offset: record.offset)
+                .corruptBIFF,
+                "record 0x\(String(record.type, radix: 16)) is too short (\(error))",
+                offset: record.offset
+            )
         }
     }
 
@@ -238,7 +251,9 @@ struct XLMBIFFParser {
             kind = .other
             anomalies.add(.corruptBIFF, "BOUNDSHEET \"\(name)\" has sheet type \(type)", offset: record.offset)
         }
-        boundSheets.append(BoundSheet(offset: position, sheetIndex: workbook.sheets.count, isMacro: kind == .macroSheet))
+        boundSheets.append(
+            BoundSheet(offset: position, sheetIndex: workbook.sheets.count, isMacro: kind == .macroSheet)
+        )
         workbook.sheets.append(XLMSheet(name: name, kind: kind, visibility: visibility))
     }
 
@@ -272,8 +287,10 @@ struct XLMBIFFParser {
             rgce = try c.readBytes(cce)
         } else {
             anomalies.add(
-                .corruptBIFF, "NAME \"\(raw)\" declares a formula of \(cce) bytes, \(c.remaining) remain",
-                offset: record.offset)
+                .corruptBIFF,
+                "NAME \"\(raw)\" declares a formula of \(cce) bytes, \(c.remaining) remain",
+                offset: record.offset
+            )
             rgce = c.readRest()
         }
         guard limits.maxNames.allows(pendingNames.count + 1) else {
@@ -284,7 +301,9 @@ struct XLMBIFFParser {
             pendingNames.append(PendingName(grbit: grbit, name: raw, isBuiltIn: isBuiltIn, rgce: [], offset: -1))
             return
         }
-        pendingNames.append(PendingName(grbit: grbit, name: raw, isBuiltIn: isBuiltIn, rgce: rgce, offset: record.offset))
+        pendingNames.append(
+            PendingName(grbit: grbit, name: raw, isBuiltIn: isBuiltIn, rgce: rgce, offset: record.offset)
+        )
     }
 
     private mutating func sst(_ record: BIFFRecord) throws {
@@ -315,7 +334,10 @@ struct XLMBIFFParser {
         }
         if index < unique {
             anomalies.add(
-                .corruptBIFF, "SST declares \(unique) strings, \(index) are there", offset: record.offset)
+                .corruptBIFF,
+                "SST declares \(unique) strings, \(index) are there",
+                offset: record.offset
+            )
         }
     }
 
@@ -340,7 +362,11 @@ struct XLMBIFFParser {
         let count = Int(try c.readUInt16LE())
         for _ in 0..<count {
             guard c.remaining >= 6 else {
-                anomalies.add(.corruptBIFF, "EXTERNSHEET lists \(count) entries, \(xtis.count) fit", offset: record.offset)
+                anomalies.add(
+                    .corruptBIFF,
+                    "EXTERNSHEET lists \(count) entries, \(xtis.count) fit",
+                    offset: record.offset
+                )
                 break
             }
             let book = Int(try c.readUInt16LE())
@@ -412,10 +438,18 @@ struct XLMBIFFParser {
         context = ctx
         for pending in pendingNames where pending.offset >= 0 {
             let formula = XLMFormulaDecoder.decode(
-                pending.rgce, context: ctx, limits: limits, anomalies: &anomalies, where: "name \(pending.name)")
+                pending.rgce,
+                context: ctx,
+                limits: limits,
+                anomalies: &anomalies,
+                where: "name \(pending.name)"
+            )
             let name = XLMDefinedName(
-                name: pending.name, isBuiltIn: pending.isBuiltIn, formula: formula,
-                isHidden: pending.grbit & 0x0001 != 0)
+                name: pending.name,
+                isBuiltIn: pending.isBuiltIn,
+                formula: formula,
+                isHidden: pending.grbit & 0x0001 != 0
+            )
             workbook.definedNames.append(name)
             if name.autoExecEvent != nil { workbook.autoOpen.append(name) }
         }
@@ -456,7 +490,9 @@ struct XLMBIFFParser {
             anomalies.add(
                 .inconsistent,
                 "a substream starts at \(record.offset) where BOUNDSHEET \"\(workbook.sheets[boundSheets[k].sheetIndex].name)\" "
-                    + "says \(boundSheets[k].offset)", offset: record.offset)
+                    + "says \(boundSheets[k].offset)",
+                offset: record.offset
+            )
         }
         if let k = index {
             boundSheets[k].used = true
@@ -466,7 +502,9 @@ struct XLMBIFFParser {
                 anomalies.add(
                     .inconsistent,
                     "sheet \"\(workbook.sheets[sheetIndex].name)\": BOUNDSHEET and BOF disagree about whether it is "
-                        + "a macro sheet (BOF type 0x\(String(type, radix: 16)))", offset: record.offset)
+                        + "a macro sheet (BOF type 0x\(String(type, radix: 16)))",
+                    offset: record.offset
+                )
                 if bofIsMacro { workbook.sheets[sheetIndex].kind = .macroSheet }
             }
             currentIsMacro = workbook.sheets[sheetIndex].kind == .macroSheet || bofIsMacro
@@ -486,9 +524,13 @@ struct XLMBIFFParser {
                 default: .other
                 }
             anomalies.add(
-                .inconsistent, "a \(kind.rawValue) substream that no BOUNDSHEET lists", offset: record.offset)
+                .inconsistent,
+                "a \(kind.rawValue) substream that no BOUNDSHEET lists",
+                offset: record.offset
+            )
             workbook.sheets.append(
-                XLMSheet(name: "unlisted@\(record.offset)", kind: kind, visibility: .veryHidden))
+                XLMSheet(name: "unlisted@\(record.offset)", kind: kind, visibility: .veryHidden)
+            )
             currentSheet = workbook.sheets.count - 1
             currentIsMacro = kind == .macroSheet
         }
@@ -514,8 +556,10 @@ struct XLMBIFFParser {
             }
         } catch {
             anomalies.add(
-                .corruptBIFF, "record 0x\(String(record.type, radix: 16)) is too short (\(error))",
-                offset: record.offset)
+                .corruptBIFF,
+                "record 0x\(String(record.type, radix: 16)) is too short (\(error))",
+                offset: record.offset
+            )
         }
         if record.type != 0x0006 && record.type != 0x04BC && record.type != 0x0221 { expectString = false }
     }
@@ -544,8 +588,11 @@ struct XLMBIFFParser {
             rgce = try c.readBytes(cce)
         } else {
             anomalies.add(
-                .corruptBIFF, "FORMULA at \(XLMReference.absoluteA1(row: row + 1, column: column + 1)) declares "
-                    + "\(cce) bytes of formula, \(c.remaining) remain", offset: record.offset)
+                .corruptBIFF,
+                "FORMULA at \(XLMReference.absoluteA1(row: row + 1, column: column + 1)) declares "
+                    + "\(cce) bytes of formula, \(c.remaining) remain",
+                offset: record.offset
+            )
             rgce = c.readRest()
         }
         guard reserveCell(record.offset) else { return }
@@ -606,8 +653,13 @@ struct XLMBIFFParser {
         guard currentSheet != nil, let sheet = currentSheetName, reserveCell(offset) else { return }
         workbook.macroValues.append(
             XLMCell(
-                sheet: sheet, row: row + 1, column: column + 1, formula: "",
-                value: XLMText.capped(value, maxBytes: limits.maxStringBytes.maximum)))
+                sheet: sheet,
+                row: row + 1,
+                column: column + 1,
+                formula: "",
+                value: XLMText.capped(value, maxBytes: limits.maxStringBytes.maximum)
+            )
+        )
     }
 
     private var currentSheetName: String? {
@@ -639,7 +691,10 @@ struct XLMBIFFParser {
         let index = Int(try c.readUInt32LE())
         guard index < sharedStrings.count else {
             anomalies.add(
-                .corruptBIFF, "LABELSST points at string \(index) of \(sharedStrings.count)", offset: record.offset)
+                .corruptBIFF,
+                "LABELSST points at string \(index) of \(sharedStrings.count)",
+                offset: record.offset
+            )
             return
         }
         addValue(row: row, column: column, sharedStrings[index], offset: record.offset)
@@ -679,7 +734,12 @@ struct XLMBIFFParser {
         var column = Int(try c.readUInt16LE())
         while c.remaining >= 8 {
             try c.skip(2)
-            addValue(row: row, column: column, XLMText.number(Self.rkValue(try c.readUInt32LE())), offset: record.offset)
+            addValue(
+                row: row,
+                column: column,
+                XLMText.number(Self.rkValue(try c.readUInt32LE())),
+                offset: record.offset
+            )
             column += 1
         }
     }
@@ -692,8 +752,11 @@ struct XLMBIFFParser {
         let value = try c.readUInt8()
         let isError = try c.readUInt8() != 0
         addValue(
-            row: row, column: column, isError ? XLMText.errorText(value) : (value != 0 ? "TRUE" : "FALSE"),
-            offset: record.offset)
+            row: row,
+            column: column,
+            isError ? XLMText.errorText(value) : (value != 0 ? "TRUE" : "FALSE"),
+            offset: record.offset
+        )
     }
 
     private mutating func endSheet() {
@@ -716,15 +779,30 @@ struct XLMBIFFParser {
                 if let anchored = shared[r << 16 | k] {
                     rgce = anchored
                 } else {
-                    anomalies.add(.corruptBIFF, "\(location): no shared formula anchored at "
-                        + XLMReference.absoluteA1(row: r + 1, column: k + 1), offset: cell.offset)
+                    anomalies.add(
+                        .corruptBIFF,
+                        "\(location): no shared formula anchored at "
+                            + XLMReference.absoluteA1(row: r + 1, column: k + 1),
+                        offset: cell.offset
+                    )
                 }
             }
             let text = XLMFormulaDecoder.decode(
-                rgce, context: ctx, limits: limits, anomalies: &anomalies, where: location)
+                rgce,
+                context: ctx,
+                limits: limits,
+                anomalies: &anomalies,
+                where: location
+            )
             workbook.macroCells.append(
                 XLMCell(
-                    sheet: sheet, row: cell.row + 1, column: cell.column + 1, formula: "=" + text, value: cell.value))
+                    sheet: sheet,
+                    row: cell.row + 1,
+                    column: cell.column + 1,
+                    formula: "=" + text,
+                    value: cell.value
+                )
+            )
         }
     }
 }

@@ -61,8 +61,10 @@ struct BIFF12RecordReader {
             }
             guard size <= cursor.remaining else {
                 anomalies.add(
-                    .truncated, "\(part): record \(type) declares \(size) bytes, \(cursor.remaining) remain",
-                    offset: start)
+                    .truncated,
+                    "\(part): record \(type) declares \(size) bytes, \(cursor.remaining) remain",
+                    offset: start
+                )
                 stopped = true
                 return nil
             }
@@ -93,7 +95,8 @@ struct XLMBIFF12Parser {
     }
 
     mutating func parse(
-        workbookBin: [UInt8], sheets parts: [(path: String, name: String?, bytes: [UInt8])],
+        workbookBin: [UInt8],
+        sheets parts: [(path: String, name: String?, bytes: [UInt8])],
         relationships: [UInt8]?
     ) -> XLMWorkbook {
         var bundles: [Bundle] = []
@@ -130,8 +133,10 @@ struct XLMBIFF12Parser {
                         rgce = try c.readBytes(cce)
                     } else {
                         anomalies.add(
-                            .corruptBIFF, "BrtName \"\(name)\" declares \(cce) bytes of formula, \(c.remaining) remain",
-                            offset: record.offset)
+                            .corruptBIFF,
+                            "BrtName \"\(name)\" declares \(cce) bytes of formula, \(c.remaining) remain",
+                            offset: record.offset
+                        )
                         rgce = c.readRest()
                     }
                     guard limits.maxNames.allows(rawNames.count + 1) else {
@@ -144,7 +149,7 @@ struct XLMBIFF12Parser {
                     rawNames.append((flags, name, rgce))
                 case 357, 358:  // BrtSupSelf, BrtSupSame
                     books.append(true)
-                case 360, 0x029A:  // BrtSupBookSrc, BrtSupAddin
+                case 360, 667:  // BrtSupBookSrc, BrtSupAddin
                     books.append(false)
                 case 362:  // BrtExternSheet
                     let n = Int(try c.readUInt32LE())
@@ -220,10 +225,18 @@ struct XLMBIFF12Parser {
             var name = raw.name
             if name.hasPrefix("_xlnm.") { name.removeFirst(6) }
             let formula = XLMFormulaDecoder.decode(
-                raw.rgce, context: ctx, limits: limits, anomalies: &anomalies, where: "name \(name)")
+                raw.rgce,
+                context: ctx,
+                limits: limits,
+                anomalies: &anomalies,
+                where: "name \(name)"
+            )
             let defined = XLMDefinedName(
-                name: name, isBuiltIn: isBuiltIn || raw.name.hasPrefix("_xlnm."), formula: formula,
-                isHidden: raw.flags & 0x01 != 0)
+                name: name,
+                isBuiltIn: isBuiltIn || raw.name.hasPrefix("_xlnm."),
+                formula: formula,
+                isHidden: raw.flags & 0x01 != 0
+            )
             workbook.definedNames.append(defined)
             if defined.autoExecEvent != nil { workbook.autoOpen.append(defined) }
         }
@@ -248,7 +261,11 @@ struct XLMBIFF12Parser {
     }
 
     private mutating func parseSheet(
-        _ bytes: [UInt8], path: String, sheet: String, context: XLMFormulaContext, cells cellCount: inout Int
+        _ bytes: [UInt8],
+        path: String,
+        sheet: String,
+        context: XLMFormulaContext,
+        cells cellCount: inout Int
     ) {
         var reader = BIFF12RecordReader(bytes[...], part: path, limits: limits)
         var row = 0
@@ -279,7 +296,8 @@ struct XLMBIFF12Parser {
                     case 8:
                         value = XLMText.capped(
                             try XLMText.wideString(&c, maxCharacters: 1 << 20) ?? "",
-                            maxBytes: limits.maxStringBytes.maximum)
+                            maxBytes: limits.maxStringBytes.maximum
+                        )
                     case 9: value = XLMText.number(Double(bitPattern: try c.readUInt64LE()))
                     case 10: value = try c.readUInt8() != 0 ? "TRUE" : "FALSE"
                     default: value = XLMText.errorText(try c.readUInt8())
@@ -291,8 +309,10 @@ struct XLMBIFF12Parser {
                         rgce = try c.readBytes(cce)
                     } else {
                         anomalies.add(
-                            .corruptBIFF, "\(path): a formula declares \(cce) bytes, \(c.remaining) remain",
-                            offset: record.offset)
+                            .corruptBIFF,
+                            "\(path): a formula declares \(cce) bytes, \(c.remaining) remain",
+                            offset: record.offset
+                        )
                         rgce = c.readRest()
                     }
                     guard reserve(&anomalies, record.offset) else { continue }
@@ -311,8 +331,13 @@ struct XLMBIFF12Parser {
                     guard reserve(&anomalies, record.offset) else { continue }
                     workbook.macroValues.append(
                         XLMCell(
-                            sheet: sheet, row: row + 1, column: column + 1, formula: "",
-                            value: XLMText.capped(value, maxBytes: limits.maxStringBytes.maximum)))
+                            sheet: sheet,
+                            row: row + 1,
+                            column: column + 1,
+                            formula: "",
+                            value: XLMText.capped(value, maxBytes: limits.maxStringBytes.maximum)
+                        )
+                    )
                 case 427:  // BrtShrFmla
                     let r1 = Int(try c.readUInt32LE())
                     let r2 = Int(try c.readUInt32LE())
@@ -322,7 +347,8 @@ struct XLMBIFF12Parser {
                     let rgce = try c.readBytes(min(cce, c.remaining))
                     if shared[r1, default: []].count < 64 {
                         shared[r1, default: []].append(
-                            Shared(firstRow: r1, lastRow: r2, firstColumn: c1, lastColumn: c2, rgce: rgce))
+                            Shared(firstRow: r1, lastRow: r2, firstColumn: c1, lastColumn: c2, rgce: rgce)
+                        )
                     }
                 default:
                     break
@@ -346,9 +372,22 @@ struct XLMBIFF12Parser {
                 }
             }
             let location = "\(sheet)!\(XLMReference.absoluteA1(row: cell.row + 1, column: cell.column + 1))"
-            let text = XLMFormulaDecoder.decode(rgce, context: ctx, limits: limits, anomalies: &anomalies, where: location)
+            let text = XLMFormulaDecoder.decode(
+                rgce,
+                context: ctx,
+                limits: limits,
+                anomalies: &anomalies,
+                where: location
+            )
             workbook.macroCells.append(
-                XLMCell(sheet: sheet, row: cell.row + 1, column: cell.column + 1, formula: "=" + text, value: cell.value))
+                XLMCell(
+                    sheet: sheet,
+                    row: cell.row + 1,
+                    column: cell.column + 1,
+                    formula: "=" + text,
+                    value: cell.value
+                )
+            )
         }
     }
 }

@@ -59,8 +59,10 @@ struct BIFFRecordReader {
                 if !reported {
                     reported = true
                     anomalies.limitExceeded(
-                        limits.maxRecordBytes, "record 0x\(String(record.type, radix: 16)) with its CONTINUE records",
-                        offset: record.offset)
+                        limits.maxRecordBytes,
+                        "record 0x\(String(record.type, radix: 16)) with its CONTINUE records",
+                        offset: record.offset
+                    )
                 }
                 // Skip the rest of the chain.
                 continue
@@ -91,7 +93,8 @@ struct BIFFRecordReader {
                 anomalies.add(
                     .truncated,
                     "record 0x\(String(type, radix: 16)) declares \(size) bytes, \(cursor.remaining) remain",
-                    offset: start)
+                    offset: start
+                )
                 stopped = true
                 return nil
             }

@@ -44,7 +44,8 @@ struct XLMAnomalies {
             if !dropped {
                 dropped = true
                 list.append(
-                    "\(OfficeMacrosError.Code.tooManyAnomalies.rawValue): \(limit.name): more than \(limit.maximum)")
+                    "\(OfficeMacrosError.Code.tooManyAnomalies.rawValue): \(limit.name): more than \(limit.maximum)"
+                )
             }
             return
         }

@@ -26,8 +26,10 @@ public enum XLMExtractor {
     ///     it is a macro sheet. Without it, parts are matched by the names given in `sheets` and their kind comes
     ///     from their folder (`xl/macrosheets/` is a macro sheet).
     public static func fromBIFF12(
-        workbookBin: [UInt8], sheets: [(path: String, name: String?, bytes: [UInt8])],
-        workbookRelationships: [UInt8]? = nil, limits: XLMLimits = .default
+        workbookBin: [UInt8],
+        sheets: [(path: String, name: String?, bytes: [UInt8])],
+        workbookRelationships: [UInt8]? = nil,
+        limits: XLMLimits = .default
     ) -> XLMWorkbook {
         var parser = XLMBIFF12Parser(limits: limits)
         return parser.parse(workbookBin: workbookBin, sheets: sheets, relationships: workbookRelationships)
@@ -42,8 +44,10 @@ public enum XLMExtractor {
     ///   - workbookRelationships: `xl/_rels/workbook.xml.rels`; without it, parts are matched by the names given
     ///     in `macroSheets`.
     public static func fromOOXML(
-        workbookXML: [UInt8], macroSheets: [(path: String, name: String?, bytes: [UInt8])],
-        workbookRelationships: [UInt8]? = nil, limits: XLMLimits = .default
+        workbookXML: [UInt8],
+        macroSheets: [(path: String, name: String?, bytes: [UInt8])],
+        workbookRelationships: [UInt8]? = nil,
+        limits: XLMLimits = .default
     ) -> XLMWorkbook {
         var parser = XLMOOXMLParser(limits: limits)
         return parser.parse(workbookXML: workbookXML, macroSheets: macroSheets, relationships: workbookRelationships)

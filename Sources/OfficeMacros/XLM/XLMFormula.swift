@@ -65,7 +65,10 @@ struct XLMFormulaDecoder {
 
     /// The formula text of `rgce` (without a leading `=`), and whether it decoded cleanly.
     static func decode(
-        _ rgce: ArraySlice<UInt8>, context: XLMFormulaContext, limits: XLMLimits, anomalies: inout XLMAnomalies,
+        _ rgce: ArraySlice<UInt8>,
+        context: XLMFormulaContext,
+        limits: XLMLimits,
+        anomalies: inout XLMAnomalies,
         where location: String
     ) -> String {
         guard limits.maxFormulaBytes.allows(rgce.count) else {
@@ -102,8 +105,10 @@ struct XLMFormulaDecoder {
 
     private mutating func push(_ node: Node) throws {
         guard limits.maxFormulaDepth.allows(stack.count + 1) else {
-            throw DecodeProblem(detail: "\(limits.maxFormulaDepth.name): operand stack deeper than "
-                + "\(limits.maxFormulaDepth.maximum)")
+            throw DecodeProblem(
+                detail: "\(limits.maxFormulaDepth.name): operand stack deeper than "
+                    + "\(limits.maxFormulaDepth.maximum)"
+            )
         }
         nodes.append(node)
         stack.append(nodes.count - 1)
@@ -233,7 +238,9 @@ struct XLMFormulaDecoder {
                 try push(
                     .leaf(
                         first.0.text(relativeTo: context.cell, offsets: true, dialect: dialect) + ":"
-                            + first.1.text(relativeTo: context.cell, offsets: true, dialect: dialect)))
+                            + first.1.text(relativeTo: context.cell, offsets: true, dialect: dialect)
+                    )
+                )
             case 0x39:  // PtgNameX
                 let name = try readNameX(&c)
                 try push(.leaf(name))
@@ -301,12 +308,20 @@ struct XLMFormulaDecoder {
         var columnRelative: Bool
 
         /// A1 text; for `PtgRefN` tokens (`offsets`) the row and column are offsets from `cell` when relative.
-        func text(relativeTo cell: (row: Int, column: Int)?, offsets: Bool = false, dialect: XLMDialect = .biff8)
+        func text(
+            relativeTo cell: (row: Int, column: Int)?,
+            offsets: Bool = false,
+            dialect: XLMDialect = .biff8
+        )
             -> String
         {
             guard offsets else {
                 return XLMReference.a1(
-                    row: row + 1, column: column + 1, rowRelative: rowRelative, columnRelative: columnRelative)
+                    row: row + 1,
+                    column: column + 1,
+                    rowRelative: rowRelative,
+                    columnRelative: columnRelative
+                )
             }
             let rowCount = dialect == .biff12 ? 1 << 20 : 1 << 16
             let columnCount = dialect == .biff12 ? 1 << 14 : 1 << 8
@@ -322,7 +337,11 @@ struct XLMFormulaDecoder {
             let absRow = rowRelative ? mod(cell.row + dRow, rowCount) : row
             let absColumn = columnRelative ? mod(cell.column + dColumn, columnCount) : column
             return XLMReference.a1(
-                row: absRow + 1, column: absColumn + 1, rowRelative: rowRelative, columnRelative: columnRelative)
+                row: absRow + 1,
+                column: absColumn + 1,
+                rowRelative: rowRelative,
+                columnRelative: columnRelative
+            )
         }
 
         private func signExtend(_ value: Int, bits: Int) -> Int {
@@ -342,17 +361,29 @@ struct XLMFormulaDecoder {
             let rw = Int(try c.readUInt16LE())
             let col = Int(try c.readUInt8())
             return CellRef(
-                row: rw & 0x3FFF, column: col, rowRelative: rw & 0x8000 != 0, columnRelative: rw & 0x4000 != 0)
+                row: rw & 0x3FFF,
+                column: col,
+                rowRelative: rw & 0x8000 != 0,
+                columnRelative: rw & 0x4000 != 0
+            )
         case .biff8:
             let rw = Int(try c.readUInt16LE())
             let col = Int(try c.readUInt16LE())
             return CellRef(
-                row: rw, column: col & 0x3FFF, rowRelative: col & 0x8000 != 0, columnRelative: col & 0x4000 != 0)
+                row: rw,
+                column: col & 0x3FFF,
+                rowRelative: col & 0x8000 != 0,
+                columnRelative: col & 0x4000 != 0
+            )
         case .biff12:
             let rw = Int(try c.readUInt32LE())
             let col = Int(try c.readUInt16LE())
             return CellRef(
-                row: rw, column: col & 0x3FFF, rowRelative: col & 0x8000 != 0, columnRelative: col & 0x4000 != 0)
+                row: rw,
+                column: col & 0x3FFF,
+                rowRelative: col & 0x8000 != 0,
+                columnRelative: col & 0x4000 != 0
+            )
         }
     }
 
@@ -366,11 +397,17 @@ struct XLMFormulaDecoder {
             let col2 = Int(try c.readUInt8())
             return (
                 CellRef(
-                    row: rw1 & 0x3FFF, column: col1, rowRelative: rw1 & 0x8000 != 0,
-                    columnRelative: rw1 & 0x4000 != 0),
+                    row: rw1 & 0x3FFF,
+                    column: col1,
+                    rowRelative: rw1 & 0x8000 != 0,
+                    columnRelative: rw1 & 0x4000 != 0
+                ),
                 CellRef(
-                    row: rw2 & 0x3FFF, column: col2, rowRelative: rw2 & 0x8000 != 0,
-                    columnRelative: rw2 & 0x4000 != 0)
+                    row: rw2 & 0x3FFF,
+                    column: col2,
+                    rowRelative: rw2 & 0x8000 != 0,
+                    columnRelative: rw2 & 0x4000 != 0
+                )
             )
         case .biff8, .biff12:
             let wide = context.dialect == .biff12
@@ -380,11 +417,17 @@ struct XLMFormulaDecoder {
             let col2 = Int(try c.readUInt16LE())
             return (
                 CellRef(
-                    row: rw1, column: col1 & 0x3FFF, rowRelative: col1 & 0x8000 != 0,
-                    columnRelative: col1 & 0x4000 != 0),
+                    row: rw1,
+                    column: col1 & 0x3FFF,
+                    rowRelative: col1 & 0x8000 != 0,
+                    columnRelative: col1 & 0x4000 != 0
+                ),
                 CellRef(
-                    row: rw2, column: col2 & 0x3FFF, rowRelative: col2 & 0x8000 != 0,
-                    columnRelative: col2 & 0x4000 != 0)
+                    row: rw2,
+                    column: col2 & 0x3FFF,
+                    rowRelative: col2 & 0x8000 != 0,
+                    columnRelative: col2 & 0x4000 != 0
+                )
             )
         }
     }

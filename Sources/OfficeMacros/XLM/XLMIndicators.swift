@@ -132,8 +132,12 @@ struct XLMAnalysis {
                 add(.suspicious, "Hidden XLM macro sheet", "The Excel 4.0 macro sheet is hidden", sheet.name, nil)
             case .veryHidden:
                 add(
-                    .suspicious, "Very hidden XLM macro sheet",
-                    "The Excel 4.0 macro sheet is very hidden: Excel's interface cannot show it", sheet.name, nil)
+                    .suspicious,
+                    "Very hidden XLM macro sheet",
+                    "The Excel 4.0 macro sheet is very hidden: Excel's interface cannot show it",
+                    sheet.name,
+                    nil
+                )
             case .visible:
                 break
             }
@@ -148,14 +152,19 @@ struct XLMAnalysis {
     }
 
     private mutating func add(
-        _ kind: MacroIndicator.Kind, _ keyword: String, _ description: String, _ sheet: String?, _ cell: String?
+        _ kind: MacroIndicator.Kind,
+        _ keyword: String,
+        _ description: String,
+        _ sheet: String?,
+        _ cell: String?
     ) {
         guard perKind[kind, default: 0] < Self.maxIndicatorsPerKind else { return }
         let key = kind.rawValue + "\u{0}" + keyword
         guard seen.insert(key).inserted else { return }
         perKind[kind, default: 0] += 1
         indicators.append(
-            MacroIndicator(kind: kind, keyword: keyword, description: description, location: sheet, cell: cell))
+            MacroIndicator(kind: kind, keyword: keyword, description: description, location: sheet, cell: cell)
+        )
     }
 
     private mutating func apply(_ effect: Effect) {

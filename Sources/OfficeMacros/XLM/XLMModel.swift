@@ -56,8 +56,7 @@ public struct XLMCell: Sendable, Hashable {
     /// The cached result of the formula, or the constant, when the file stores one.
     public var value: String?
 
-    public init(sheet: String, row: Int, column: Int, reference: String? = nil, formula: String, value: String? = nil)
-    {
+    public init(sheet: String, row: Int, column: Int, reference: String? = nil, formula: String, value: String? = nil) {
         self.sheet = sheet
         self.row = row
         self.column = column
@@ -129,9 +128,15 @@ public struct XLMWorkbook: Sendable {
     public var isEncrypted: Bool
 
     public init(
-        format: String, sheets: [XLMSheet] = [], macroCells: [XLMCell] = [], macroValues: [XLMCell] = [],
-        definedNames: [XLMDefinedName] = [], autoOpen: [XLMDefinedName] = [], anomalies: [String] = [],
-        hasMacroSheets: Bool = false, isEncrypted: Bool = false
+        format: String,
+        sheets: [XLMSheet] = [],
+        macroCells: [XLMCell] = [],
+        macroValues: [XLMCell] = [],
+        definedNames: [XLMDefinedName] = [],
+        autoOpen: [XLMDefinedName] = [],
+        anomalies: [String] = [],
+        hasMacroSheets: Bool = false,
+        isEncrypted: Bool = false
     ) {
         self.format = format
         self.sheets = sheets

@@ -97,7 +97,8 @@ struct XLMOOXMLParser {
     }
 
     mutating func parse(
-        workbookXML: [UInt8], macroSheets parts: [(path: String, name: String?, bytes: [UInt8])],
+        workbookXML: [UInt8],
+        macroSheets parts: [(path: String, name: String?, bytes: [UInt8])],
         relationships: [UInt8]?
     ) -> XLMWorkbook {
         struct SheetEntry {
@@ -176,7 +177,8 @@ struct XLMOOXMLParser {
                 anomalies.add(.inconsistent, "part \(part.path) is not a sheet of xl/workbook.xml")
             }
             workbook.sheets.append(
-                XLMSheet(name: part.name ?? XLMRelationships.stem(part.path), kind: .macroSheet, visibility: .visible))
+                XLMSheet(name: part.name ?? XLMRelationships.stem(part.path), kind: .macroSheet, visibility: .visible)
+            )
             sheetOfPart[k] = workbook.sheets.count - 1
         }
         var cellCount = 0
@@ -203,14 +205,18 @@ struct XLMOOXMLParser {
         if builtIn { name.removeFirst(6) }
         let hidden = attributes["hidden"] == "1" || attributes["hidden"] == "true"
         let defined = XLMDefinedName(
-            name: name, isBuiltIn: builtIn, formula: XLMText.capped(text, maxBytes: limits.maxFormulaTextBytes.maximum),
-            isHidden: hidden)
+            name: name,
+            isBuiltIn: builtIn,
+            formula: XLMText.capped(text, maxBytes: limits.maxFormulaTextBytes.maximum),
+            isHidden: hidden
+        )
         workbook.definedNames.append(defined)
         if defined.autoExecEvent != nil { workbook.autoOpen.append(defined) }
     }
 
     /// Reads one macro sheet part; returns whether its root element is a macro sheet (`xm:macrosheet`).
-    private mutating func parseSheet(_ bytes: [UInt8], path: String, sheet: String, cells cellCount: inout Int) -> Bool {
+    private mutating func parseSheet(_ bytes: [UInt8], path: String, sheet: String, cells cellCount: inout Int) -> Bool
+    {
         var tokenizer = XMLTokenizer(bytes[...])
         var isMacroRoot = false
         var rootSeen = false
@@ -309,11 +315,17 @@ struct XLMOOXMLParser {
                         if let f = formula {
                             workbook.macroCells.append(
                                 XLMCell(
-                                    sheet: sheet, row: row, column: column,
-                                    formula: "=" + XLMText.capped(f, maxBytes: maxText), value: capped))
+                                    sheet: sheet,
+                                    row: row,
+                                    column: column,
+                                    formula: "=" + XLMText.capped(f, maxBytes: maxText),
+                                    value: capped
+                                )
+                            )
                         } else if let capped {
                             workbook.macroValues.append(
-                                XLMCell(sheet: sheet, row: row, column: column, formula: "", value: capped))
+                                XLMCell(sheet: sheet, row: row, column: column, formula: "", value: capped)
+                            )
                         }
                     default:
                         break

@@ -91,12 +91,17 @@ struct XLMSYLKParser {
                 if let formula {
                     workbook.macroCells.append(
                         XLMCell(
-                            sheet: Self.sheetName, row: row, column: column,
+                            sheet: Self.sheetName,
+                            row: row,
+                            column: column,
                             formula: "=" + XLMText.capped(formula, maxBytes: limits.maxFormulaTextBytes.maximum),
-                            value: shown))
+                            value: shown
+                        )
+                    )
                 } else {
                     workbook.macroValues.append(
-                        XLMCell(sheet: Self.sheetName, row: row, column: column, formula: "", value: shown))
+                        XLMCell(sheet: Self.sheetName, row: row, column: column, formula: "", value: shown)
+                    )
                 }
             case "NN":
                 var name = ""
@@ -113,8 +118,11 @@ struct XLMSYLKParser {
                     continue
                 }
                 let defined = XLMDefinedName(
-                    name: name, isBuiltIn: false,
-                    formula: XLMText.capped(expression, maxBytes: limits.maxFormulaTextBytes.maximum), isHidden: false)
+                    name: name,
+                    isBuiltIn: false,
+                    formula: XLMText.capped(expression, maxBytes: limits.maxFormulaTextBytes.maximum),
+                    isHidden: false
+                )
                 workbook.definedNames.append(defined)
                 if defined.autoExecEvent != nil { workbook.autoOpen.append(defined) }
             case "E":

@@ -20,9 +20,15 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let results = [
         XLMExtractor.fromBIFF8(workbookStream: bytes, limits: fuzzLimits),
         XLMExtractor.fromBIFF12(
-            workbookBin: bytes, sheets: [("xl/macrosheets/sheet1.bin", nil, bytes)], limits: fuzzLimits),
+            workbookBin: bytes,
+            sheets: [("xl/macrosheets/sheet1.bin", nil, bytes)],
+            limits: fuzzLimits
+        ),
         XLMExtractor.fromOOXML(
-            workbookXML: bytes, macroSheets: [("xl/macrosheets/sheet1.xml", nil, bytes)], limits: fuzzLimits),
+            workbookXML: bytes,
+            macroSheets: [("xl/macrosheets/sheet1.xml", nil, bytes)],
+            limits: fuzzLimits
+        ),
         XLMExtractor.fromSYLK(bytes, limits: fuzzLimits),
     ]
     for workbook in results {
