@@ -44,7 +44,11 @@ public struct OfficeMacrosError: Error, Hashable, CustomStringConvertible, Senda
     public let line: UInt
 
     public init(
-        _ code: Code, _ reason: String, offset: Int? = nil, path: String? = nil, file: String = #fileID,
+        _ code: Code,
+        _ reason: String,
+        offset: Int? = nil,
+        path: String? = nil,
+        file: String = #fileID,
         line: UInt = #line
     ) {
         self.code = code

@@ -38,7 +38,11 @@ public struct MacroIndicator: Sendable, Hashable {
     public var cell: String?
 
     public init(
-        kind: Kind, keyword: String, description: String, location: String? = nil, line: Int? = nil,
+        kind: Kind,
+        keyword: String,
+        description: String,
+        location: String? = nil,
+        line: Int? = nil,
         cell: String? = nil
     ) {
         self.kind = kind
@@ -75,8 +79,11 @@ public struct MacroRiskFlags: Sendable, Hashable {
 
     /// The union of two sets of flags, e.g. over all modules of a project.
     public func union(_ other: MacroRiskFlags) -> MacroRiskFlags {
-        MacroRiskFlags(autoExec: autoExec || other.autoExec, write: write || other.write,
-                       execute: execute || other.execute)
+        MacroRiskFlags(
+            autoExec: autoExec || other.autoExec,
+            write: write || other.write,
+            execute: execute || other.execute
+        )
     }
 
     /// mraptor's short flag string: `"AWX"`, with `-` for an unset flag (`"A-X"`).

@@ -17,8 +17,12 @@ import Testing
         #expect(d.encoded == "Chr(83) & Chr(104) & ChrW(101) & ChrB(108) & Chr$(108)")
         #expect(d.line == 2)
         // The decoded word is scanned again.
-        #expect(a.indicators.contains { $0.kind == .suspicious && $0.keyword == "Shell"
-            && $0.description == "May run an executable file or a system command (obfuscation: VBA expression)" })
+        #expect(
+            a.indicators.contains {
+                $0.kind == .suspicious && $0.keyword == "Shell"
+                    && $0.description == "May run an executable file or a system command (obfuscation: VBA expression)"
+            }
+        )
         #expect(a.indicators.contains { $0.kind == .vbaString && $0.keyword == "Shell" })
         #expect(a.indicators.contains { $0.keyword == "VBA obfuscated Strings" })
     }
@@ -26,14 +30,19 @@ import Testing
     @Test func chrArithmeticHexAndLiterals() throws {
         let a = Self.analyze("x = Chr(&H68) + \"tt\" & Chr(50 + 62) & Chr(&O72) & \"//x.example.invalid/a.exe\"\n")
         #expect(a.decoded.first?.decoded == "http://x.example.invalid/a.exe")
-        #expect(a.indicators.contains { $0.kind == .ioc && $0.keyword == "http://x.example.invalid/a.exe"
-            && $0.description == "URL (obfuscation: VBA expression)" })
+        #expect(
+            a.indicators.contains {
+                $0.kind == .ioc && $0.keyword == "http://x.example.invalid/a.exe"
+                    && $0.description == "URL (obfuscation: VBA expression)"
+            }
+        )
     }
 
     @Test func strReverseAndReplace() throws {
         let a = Self.analyze(
             "a = StrReverse(\"exe.daolyap\\cilbuP\\sresU\\:C\")\nb = Replace(\"poXXwersXXhell\", \"XX\", \"\")\n"
-                + "c = StrReverse(Chr(108) & \"lehS\")\n")
+                + "c = StrReverse(Chr(108) & \"lehS\")\n"
+        )
         // ("lehS" is also a Base64 string for olevba; only the expressions are looked at here.)
         let expressions = a.decoded.filter { $0.encoding != "Base64" }
         #expect(expressions.map(\.decoded) == ["C:\\Users\\Public\\payload.exe", "powershell", "Shell"])
@@ -52,7 +61,11 @@ import Testing
 
     @Test func base64AndHexStrings() throws {
         let a = Self.analyze("s = \"VGhpcyBpcyBhIHRlc3Q=\"\nt = \"48656C6C6F\"\n")
-        #expect(a.decoded.contains(DecodedString(encoding: "Base64", encoded: "VGhpcyBpcyBhIHRlc3Q=", decoded: "This is a test", line: 1)))
+        #expect(
+            a.decoded.contains(
+                DecodedString(encoding: "Base64", encoded: "VGhpcyBpcyBhIHRlc3Q=", decoded: "This is a test", line: 1)
+            )
+        )
         #expect(a.decoded.contains(DecodedString(encoding: "Hex", encoded: "48656C6C6F", decoded: "Hello", line: 2)))
         #expect(a.indicators.contains { $0.kind == .base64String && $0.keyword == "This is a test" })
         #expect(a.indicators.contains { $0.kind == .hexString && $0.keyword == "Hello" })
@@ -69,25 +82,43 @@ import Testing
         #expect(d.decoded == "Invoke-WebRequest https://dl.example.invalid/a.txt")
         #expect(d.line == 2)
         #expect(a.indicators.contains { $0.kind == .decoded && $0.keyword == d.decoded })
-        #expect(a.indicators.contains { $0.kind == .ioc && $0.keyword == "https://dl.example.invalid/a.txt"
-            && $0.description == "URL (obfuscation: PowerShell -EncodedCommand)" })
+        #expect(
+            a.indicators.contains {
+                $0.kind == .ioc && $0.keyword == "https://dl.example.invalid/a.txt"
+                    && $0.description == "URL (obfuscation: PowerShell -EncodedCommand)"
+            }
+        )
     }
 
     @Test func powerShellInsideChrObfuscation() throws {
         // "-e " + the Base64, built with Chr for the switch.
         let a = Self.analyze("x = \"powershell \" & Chr(45) & Chr(101) & \" \(Self.encodedCommand)\"\n")
-        #expect(a.decoded.contains { $0.encoding == "PowerShell -EncodedCommand"
-            && $0.decoded == "Invoke-WebRequest https://dl.example.invalid/a.txt" })
+        #expect(
+            a.decoded.contains {
+                $0.encoding == "PowerShell -EncodedCommand"
+                    && $0.decoded == "Invoke-WebRequest https://dl.example.invalid/a.txt"
+            }
+        )
     }
 
     @Test func notPowerShell() {
-        #expect(Self.analyze("x = \"a-e SGVsbG8gV29ybGQ=\"\n").decoded.allSatisfy { $0.encoding != "PowerShell -EncodedCommand" })
+        #expect(
+            Self.analyze("x = \"a-e SGVsbG8gV29ybGQ=\"\n").decoded.allSatisfy {
+                $0.encoding != "PowerShell -EncodedCommand"
+            }
+        )
         #expect(Self.analyze("x = \"-e short\"\n").decoded.isEmpty)
-        #expect(Self.analyze("x = \"-exit SGVsbG8gV29ybGQ=\"\n").decoded.allSatisfy { $0.encoding != "PowerShell -EncodedCommand" })
+        #expect(
+            Self.analyze("x = \"-exit SGVsbG8gV29ybGQ=\"\n").decoded.allSatisfy {
+                $0.encoding != "PowerShell -EncodedCommand"
+            }
+        )
     }
 
     @Test func indicatorsCarryLinesAndLocation() throws {
-        let a = Self.analyze("Attribute VB_Name = \"Module1\"\r\nSub AutoOpen()\r\n  x = 1 + _\r\n  2: Shell \"calc\"\r\nEnd Sub\r\n")
+        let a = Self.analyze(
+            "Attribute VB_Name = \"Module1\"\r\nSub AutoOpen()\r\n  x = 1 + _\r\n  2: Shell \"calc\"\r\nEnd Sub\r\n"
+        )
         let auto = try #require(a.indicators.first { $0.keyword == "AutoOpen" })
         #expect(auto.line == 2)
         #expect(auto.location == "Module1")
@@ -103,12 +134,16 @@ import Testing
         ] {
             let golden = try VBAFixture.golden(sample)
             let project = try VBAExtractor.project(
-                storagePath: golden.projects[0].storage, stream: try VBAFixture.streamLookup(sample))
+                storagePath: golden.projects[0].storage,
+                stream: try VBAFixture.streamLookup(sample)
+            )
             let analysis = MacroAnalyzer.analyze(project: project)
             #expect(analysis.flags.flagString == flags, "\(sample)")
             #expect(analysis.flags.isMalicious == golden.mraptor.suspicious, "\(sample)")
             if sample.hasPrefix("autoopen") {
-                #expect(analysis.decoded.contains { $0.decoded == "Invoke-WebRequest https://dl.example.invalid/a.txt" })
+                #expect(
+                    analysis.decoded.contains { $0.decoded == "Invoke-WebRequest https://dl.example.invalid/a.txt" }
+                )
                 let auto = try #require(analysis.indicators.first)
                 #expect(auto.keyword == "AutoOpen" && auto.location == "Module1" && auto.line == 2)
             }
@@ -150,7 +185,8 @@ import Testing
         }
         let streams: [String: [UInt8]] = [
             "vba/dir": VBACompressor.compress(dir), "vba/module1": module,
-            "vba/thisdocument": [UInt8](repeating: 0, count: 5000) + VBACompressor.compress(Array("Sub X()\r\nEnd Sub\r\n".utf8)),
+            "vba/thisdocument": [UInt8](repeating: 0, count: 5000)
+                + VBACompressor.compress(Array("Sub X()\r\nEnd Sub\r\n".utf8)),
             "vba/_vba_project": [0xCC, 0x61, 0xB2, 0x00, 0x00, 0x03, 0x00, 0xFF, 0xFF],
         ]
         let project = try VBAExtractor.project(storagePath: "") { path in

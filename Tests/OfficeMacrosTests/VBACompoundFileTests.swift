@@ -37,7 +37,8 @@ import Testing
 
     @Test func excelWorkbook() throws {
         let (projects, errors) = try Self.projects(
-            try VBAFixture.corpusBytes("encrypted/autostart-encrypt-standardpassword.xls"))
+            try VBAFixture.corpusBytes("encrypted/autostart-encrypt-standardpassword.xls")
+        )
         #expect(errors.isEmpty)
         #expect(projects.map(\.storagePath) == ["_VBA_PROJECT_CUR"])
         try Self.expectGolden(projects, "autostart-encrypt-standardpassword.xls")

@@ -11,7 +11,8 @@ import Testing
 
     /// MS-OVBA 3.2.1: no compression possible.
     static let noCompression = bytes(
-        "01 19 B0 00 61 62 63 64 65 66 67 68 00 69 6A 6B 6C 6D 6E 6F 70 00 71 72 73 74 75 76 2E")
+        "01 19 B0 00 61 62 63 64 65 66 67 68 00 69 6A 6B 6C 6D 6E 6F 70 00 71 72 73 74 75 76 2E"
+    )
     /// MS-OVBA 3.2.2: normal compression.
     static let normal = bytes(
         "01 2F B0 00 23 61 61 61 62 63 64 65 82 66 00 70 61 67 68 69 6A 01 38 08 61 6B 6C 00 30 6D 6E 6F 70 06 71 02 70 04 10 72 73 74 75 76 10 77 78 79 7A 00 3C"
@@ -23,7 +24,8 @@ import Testing
         #expect(try VBACompression.decompress(Self.noCompression) == Array("abcdefghijklmnopqrstuv.".utf8))
         #expect(
             try VBACompression.decompress(Self.normal)
-                == Array("#aaabcdefaaaaghijaaaaaklaaamnopqaaaaaaaaaaaarstuvwxyzaaa".utf8))
+                == Array("#aaabcdefaaaaghijaaaaaklaaamnopqaaaaaaaaaaaarstuvwxyzaaa".utf8)
+        )
         #expect(try VBACompression.decompress(Self.maximum) == [UInt8](repeating: 0x61, count: 73))
     }
 

@@ -7,8 +7,10 @@ import Testing
 @Suite struct VBADirStreamTests {
     static func record(_ id: UInt16, _ payload: [UInt8]) -> [UInt8] {
         let n = UInt32(payload.count)
-        return [UInt8(id & 0xFF), UInt8(id >> 8), UInt8(n & 0xFF), UInt8((n >> 8) & 0xFF), UInt8((n >> 16) & 0xFF),
-                UInt8(n >> 24)] + payload
+        return [
+            UInt8(id & 0xFF), UInt8(id >> 8), UInt8(n & 0xFF), UInt8((n >> 8) & 0xFF), UInt8((n >> 16) & 0xFF),
+            UInt8(n >> 24),
+        ] + payload
     }
     static func u16(_ v: UInt16) -> [UInt8] { [UInt8(v & 0xFF), UInt8(v >> 8)] }
     static func u32(_ v: UInt32) -> [UInt8] { (0..<4).map { UInt8((v >> (8 * $0)) & 0xFF) } }
@@ -31,7 +33,9 @@ import Testing
         d += record(0x000C, []) + record(0x003C, [])
         // REFERENCENAME + REFERENCEREGISTERED
         d += record(0x0016, text("stdole")) + record(0x003E, [0x73, 0, 0x74, 0])
-        let libid = text("*\\G{00020430-0000-0000-C000-000000000046}#2.0#0#C:\\Windows\\System32\\stdole2.tlb#OLE Automation")
+        let libid = text(
+            "*\\G{00020430-0000-0000-C000-000000000046}#2.0#0#C:\\Windows\\System32\\stdole2.tlb#OLE Automation"
+        )
         d += record(0x000D, u32(UInt32(libid.count)) + libid + u32(0) + u16(0))
         d += record(0x000F, u16(2))
         d += record(0x0013, u16(0xFFFF))

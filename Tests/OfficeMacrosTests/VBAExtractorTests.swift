@@ -42,7 +42,9 @@ import Testing
 
     @Test func projectStreamAndHeader() throws {
         let project = try VBAExtractor.project(
-            storagePath: "", stream: try VBAFixture.streamLookup("oleform-PR314.docm"))
+            storagePath: "",
+            stream: try VBAFixture.streamLookup("oleform-PR314.docm")
+        )
         #expect(project.projectStream["Document"]?.first?.hasPrefix("ThisDocument/") == true)
         #expect(project.projectStream["Module"] == ["NewMacros"])
         #expect(project.projectStream["Name"] == ["\"Project\""])
@@ -57,7 +59,9 @@ import Testing
 
     @Test func wordDocumentStorage() throws {
         let project = try VBAExtractor.project(
-            storagePath: "Macros", stream: try VBAFixture.streamLookup("autoopen-powershell.doc"))
+            storagePath: "Macros",
+            stream: try VBAFixture.streamLookup("autoopen-powershell.doc")
+        )
         #expect(project.vbaStoragePath == "Macros/VBA")
         #expect(project.modules.map(\.streamPath) == ["Macros/VBA/ThisDocument", "Macros/VBA/Module1"])
         // ms-ovba writes no p-code: the 7-byte _VBA_PROJECT header has no performance cache.
@@ -122,7 +126,10 @@ import Testing
         var limits = VBALimits.default
         limits.maxModules = Limit("vba.maxModules", 2)
         let project = try VBAExtractor.project(
-            storagePath: "", limits: limits, stream: try VBAFixture.streamLookup("oleform-PR314.docm"))
+            storagePath: "",
+            limits: limits,
+            stream: try VBAFixture.streamLookup("oleform-PR314.docm")
+        )
         #expect(project.modules.count == 2)
         #expect(project.anomalies.contains { $0.contains("vba.maxModules") })
     }

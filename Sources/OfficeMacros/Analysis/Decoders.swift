@@ -118,7 +118,11 @@ enum Decoders {
             {
                 result.append(
                     EncodedCommand(
-                        encoded: String(decoding: b[start..<j], as: UTF8.self), decoded: text, offset: start))
+                        encoded: String(decoding: b[start..<j], as: UTF8.self),
+                        decoded: text,
+                        offset: start
+                    )
+                )
             }
             i = max(j, i + 1)
         }

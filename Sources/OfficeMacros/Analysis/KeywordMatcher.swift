@@ -90,13 +90,13 @@ struct KeywordMatcher {
             }
             for c in byFirstToken[Self.bucket(h)] where hits[c.pattern] == nil {
                 let stop = start + c.keyword.count
-                    guard let last = c.keyword.last, text.matchesLowercase(c.keyword, at: start) else { continue }
-                    // (Bucket collisions are harmless: a match at a token start with \b after it is exactly
-                    // what `\bkeyword\b` finds.)
-                    // \b after the keyword.
-                    let lastIsWord = last < 0x80 ? asciiWord[Int(last)] : true
-                    let nextIsWord = stop < bytes.count ? text.isWord[stop] : false
-                    if lastIsWord != nextIsWord { hits[c.pattern] = Hit(start: start, end: stop) }
+                guard let last = c.keyword.last, text.matchesLowercase(c.keyword, at: start) else { continue }
+                // (Bucket collisions are harmless: a match at a token start with \b after it is exactly
+                // what `\bkeyword\b` finds.)
+                // \b after the keyword.
+                let lastIsWord = last < 0x80 ? asciiWord[Int(last)] : true
+                let nextIsWord = stop < bytes.count ? text.isWord[stop] : false
+                if lastIsWord != nextIsWord { hits[c.pattern] = Hit(start: start, end: stop) }
             }
             // \w+_Suffix\b: the token ends with "_Suffix" and has a character before the underscore.
             if lastUnderscore > start && lastUnderscore + 1 < end {
@@ -116,7 +116,9 @@ struct KeywordMatcher {
             }
             // (?<!Could contain following functions: )EXEC\b
             for (p, word) in xlmBare where hits[p] == nil && end - start == word.count {
-                if text.matchesLowercase(word, at: start) && !text.matchesLowercase(Self.summary, at: start - Self.summary.count) {
+                if text.matchesLowercase(word, at: start)
+                    && !text.matchesLowercase(Self.summary, at: start - Self.summary.count)
+                {
                     hits[p] = Hit(start: start, end: end)
                 }
             }

@@ -28,7 +28,11 @@ public struct MacroAnalysis: Sendable, Hashable {
     /// Strings decoded from the code (Chr concatenations, StrReverse, Base64, hex, PowerShell).
     public var decoded: [DecodedString]
 
-    public init(indicators: [MacroIndicator] = [], flags: MacroRiskFlags = MacroRiskFlags(), decoded: [DecodedString] = []) {
+    public init(
+        indicators: [MacroIndicator] = [],
+        flags: MacroRiskFlags = MacroRiskFlags(),
+        decoded: [DecodedString] = []
+    ) {
         self.indicators = indicators
         self.flags = flags
         self.decoded = decoded
@@ -58,7 +62,8 @@ public enum MacroAnalyzer {
         public var maxSourceBytes: Limit
 
         public init(
-            deobfuscate: Bool = true, maxDecodedStrings: Limit = Limit("analysis.maxDecodedStrings", 4096),
+            deobfuscate: Bool = true,
+            maxDecodedStrings: Limit = Limit("analysis.maxDecodedStrings", 4096),
             maxSourceBytes: Limit = Limit("analysis.maxSourceBytes", 64 << 20)
         ) {
             self.deobfuscate = deobfuscate
@@ -251,9 +256,13 @@ public enum MacroAnalyzer {
                 guard autoSeen.insert(keyword).inserted else { continue }
                 autoExec.append(
                     MacroIndicator(
-                        kind: .autoExec, keyword: keyword,
-                        description: KeywordTables.autoExec[entry].description + suffix, location: location,
-                        line: text.line(at: hit.start)))
+                        kind: .autoExec,
+                        keyword: keyword,
+                        description: KeywordTables.autoExec[entry].description + suffix,
+                        location: location,
+                        line: text.line(at: hit.start)
+                    )
+                )
             }
             for (entry, hit) in keywordHits(suspiciousMatcher, text) {
                 let isBackspace = KeywordTables.suspicious[entry].patterns == [.substring("\u{8}")]
@@ -262,21 +271,31 @@ public enum MacroAnalyzer {
                 guard suspiciousSeen.insert(keyword).inserted else { continue }
                 suspicious.append(
                     MacroIndicator(
-                        kind: .suspicious, keyword: keyword,
-                        description: KeywordTables.suspicious[entry].description + suffix, location: location,
-                        line: text.line(at: hit.start)))
+                        kind: .suspicious,
+                        keyword: keyword,
+                        description: KeywordTables.suspicious[entry].description + suffix,
+                        location: location,
+                        line: text.line(at: hit.start)
+                    )
+                )
             }
             for ioc in PatternScanner.iocs(in: text) where iocSeen.insert(ioc.value).inserted {
                 iocs.append(
                     MacroIndicator(
-                        kind: .ioc, keyword: ioc.value, description: ioc.type + suffix, location: location,
-                        line: text.line(at: ioc.offset)))
+                        kind: .ioc,
+                        keyword: ioc.value,
+                        description: ioc.type + suffix,
+                        location: location,
+                        line: text.line(at: ioc.offset)
+                    )
+                )
             }
         }
         func summary(_ keyword: String, _ description: String) {
             if suspiciousSeen.insert(keyword).inserted {
                 suspicious.append(
-                    MacroIndicator(kind: .suspicious, keyword: keyword, description: description, location: location))
+                    MacroIndicator(kind: .suspicious, keyword: keyword, description: description, location: location)
+                )
             }
         }
         if !hexFound.isEmpty { summary("Hex Strings", KeywordTables.hexStringsDescription) }
@@ -289,7 +308,13 @@ public enum MacroAnalyzer {
             if Decoders.isPrintable(h.decoded) {
                 strings.append(
                     MacroIndicator(
-                        kind: .hexString, keyword: h.decoded, description: h.encoded, location: location, line: h.line))
+                        kind: .hexString,
+                        keyword: h.decoded,
+                        description: h.encoded,
+                        location: location,
+                        line: h.line
+                    )
+                )
             }
         }
         for b in b64Found {
@@ -297,8 +322,13 @@ public enum MacroAnalyzer {
             if Decoders.isPrintable(b.decoded) {
                 strings.append(
                     MacroIndicator(
-                        kind: .base64String, keyword: b.decoded, description: b.encoded, location: location,
-                        line: b.line))
+                        kind: .base64String,
+                        keyword: b.decoded,
+                        description: b.encoded,
+                        location: location,
+                        line: b.line
+                    )
+                )
             }
         }
         for f in vbaFound {
@@ -306,16 +336,34 @@ public enum MacroAnalyzer {
             decoded.append(DecodedString(encoding: f.encoding, encoded: f.encoded, decoded: f.decoded, line: line))
             if Decoders.isPrintable(f.decoded) {
                 strings.append(
-                    MacroIndicator(kind: .vbaString, keyword: f.decoded, description: f.encoded, location: location, line: line))
+                    MacroIndicator(
+                        kind: .vbaString,
+                        keyword: f.decoded,
+                        description: f.encoded,
+                        location: location,
+                        line: line
+                    )
+                )
             }
         }
         for (c, line) in psFound {
             decoded.append(
-                DecodedString(encoding: "PowerShell -EncodedCommand", encoded: c.encoded, decoded: c.decoded, line: line))
+                DecodedString(
+                    encoding: "PowerShell -EncodedCommand",
+                    encoded: c.encoded,
+                    decoded: c.decoded,
+                    line: line
+                )
+            )
             strings.append(
                 MacroIndicator(
-                    kind: .decoded, keyword: c.decoded, description: "PowerShell -EncodedCommand " + c.encoded,
-                    location: location, line: line))
+                    kind: .decoded,
+                    keyword: c.decoded,
+                    description: "PowerShell -EncodedCommand " + c.encoded,
+                    location: location,
+                    line: line
+                )
+            )
         }
         if decoded.count > limit { decoded = Array(decoded[..<limit]) }
 

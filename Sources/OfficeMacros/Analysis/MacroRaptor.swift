@@ -32,13 +32,15 @@ enum MacroRaptor {
             "filecopy", "copyfile", "kill", "createtextfile", "virtualalloc", "rtlmovememory", "urldownloadtofile",
             "urldownloadtofilea", "altstartuppath", "writeprocessmemory", "writetext", "savetofile", "saveas",
             "saveasrtf", "filesaveas", "mkdir", "rmdir", "savesetting", "setattr",
-        ].map { Array($0.utf8) })
+        ].map { Array($0.utf8) }
+    )
     static let openModes: Set<[UInt8]> = Set(["write", "append", "binary", "output", "random"].map { Array($0.utf8) })
     static let executeWords: Set<[UInt8]> = Set(
         [
             "shell", "createobject", "getobject", "sendkeys", "run", "call", "macscript", "followhyperlink",
             "createthread", "shellexecute", "shellexecutea", "executeexcel4macro", "exec", "register", "settimer",
-        ].map { Array($0.utf8) })
+        ].map { Array($0.utf8) }
+    )
 
     /// Lowercase words grouped by length, for comparison without hashing or allocation.
     static func byLength(_ words: Set<[UInt8]>) -> [[[UInt8]]] {
@@ -95,7 +97,9 @@ enum MacroRaptor {
                     while k < end {
                         if b[k] == 0x5F {
                             let from = k + 1
-                            if suffixes.contains(where: { end - from >= $0.count && text.matchesLowercase($0, at: from) }) {
+                            if suffixes.contains(where: {
+                                end - from >= $0.count && text.matchesLowercase($0, at: from)
+                            }) {
                                 flags.autoExec = true
                                 break
                             }
@@ -107,7 +111,8 @@ enum MacroRaptor {
             if !flags.write {
                 if tokenIsOne(of: writeTable, text, start, end) {
                     flags.write = true
-                } else if n == 5 && text.matchesLowercase(adodb, at: start) && PatternScanner.matchesLower(b, end, ".stream")
+                } else if n == 5 && text.matchesLowercase(adodb, at: start)
+                    && PatternScanner.matchesLower(b, end, ".stream")
                     && !(end + 7 < b.count && text.isWord[end + 7])
                 {
                     flags.write = true

@@ -85,7 +85,8 @@ enum PatternScanner {
         if let end = ipv4(b, start) { return end }
         // [a-zA-Z0-9\-\.]+ greedy, then backtrack to the rightmost "." followed by a TLD.
         var runEnd = start
-        while runEnd < b.count && (isAlnum(b[runEnd]) || b[runEnd] == UInt8(ascii: "-") || b[runEnd] == UInt8(ascii: "."))
+        while runEnd < b.count
+            && (isAlnum(b[runEnd]) || b[runEnd] == UInt8(ascii: "-") || b[runEnd] == UInt8(ascii: "."))
         {
             runEnd += 1
         }
@@ -231,7 +232,8 @@ enum PatternScanner {
                 }
             }
             let body = padded ? (contentEnd - (i + 1)) - 4 : j - (i + 1)
-            let ok = contentEnd < b.count && b[contentEnd] == quote && body >= 4 && body % 4 == 0
+            let ok =
+                contentEnd < b.count && b[contentEnd] == quote && body >= 4 && body % 4 == 0
                 && (padded || contentEnd == j)
             if ok {
                 result.append((i + 1, contentEnd))

@@ -54,12 +54,15 @@ struct VBAExpressionEvaluator {
                 p.functions = []
                 p.depth = 0
                 if let value = p.expression(), !p.functions.isEmpty {
-                    let encoding = p.functions.contains("StrReverse") ? "StrReverse"
+                    let encoding =
+                        p.functions.contains("StrReverse")
+                        ? "StrReverse"
                         : p.functions.contains("Replace") ? "Replace" : "Chr"
                     var end = p.pos
                     while end > i && (b[end - 1] == 0x20 || b[end - 1] == 0x09) { end -= 1 }
                     result.append(
-                        Found(encoding: encoding, encoded: text.string(i, end), decoded: value, offset: i))
+                        Found(encoding: encoding, encoded: text.string(i, end), decoded: value, offset: i)
+                    )
                     i = max(p.pos, i + 1)
                     continue
                 }
@@ -242,9 +245,11 @@ struct VBAExpressionEvaluator {
                 return value
             }
             let (r, overflow) =
-                op == UInt8(ascii: "+") ? value.addingReportingOverflow(rhs)
-                : op == UInt8(ascii: "-") ? value.subtractingReportingOverflow(rhs)
-                : value.multipliedReportingOverflow(by: rhs)
+                op == UInt8(ascii: "+")
+                ? value.addingReportingOverflow(rhs)
+                : op == UInt8(ascii: "-")
+                    ? value.subtractingReportingOverflow(rhs)
+                    : value.multipliedReportingOverflow(by: rhs)
             guard !overflow, r.magnitude < 1 << 40 else { return nil }
             value = r
         }

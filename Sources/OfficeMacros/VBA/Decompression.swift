@@ -45,7 +45,8 @@ public enum VBACompression {
     /// - Throws: ``OfficeMacrosError`` `corrupt-compression` (bad signature, chunk header or copy token),
     ///   `truncated` (a chunk runs past the end of the input), `limit-exceeded` (output above `limit`).
     public static func decompress(
-        _ input: ArraySlice<UInt8>, limit: Limit = VBALimits.default.maxDecompressedBytes
+        _ input: ArraySlice<UInt8>,
+        limit: Limit = VBALimits.default.maxDecompressedBytes
     ) throws(OfficeMacrosError) -> [UInt8] {
         let result = decompressTolerantly(input, limit: limit)
         if let error = result.error { throw error }
@@ -54,7 +55,8 @@ public enum VBACompression {
 
     /// Decompresses a whole container, strictly.
     public static func decompress(
-        _ input: [UInt8], limit: Limit = VBALimits.default.maxDecompressedBytes
+        _ input: [UInt8],
+        limit: Limit = VBALimits.default.maxDecompressedBytes
     ) throws(OfficeMacrosError) -> [UInt8] {
         try decompress(input[...], limit: limit)
     }
@@ -62,7 +64,8 @@ public enum VBACompression {
     /// Decompresses as much of a container as decodes, like olevba: a chunk cut short by the end of the input is
     /// decoded as far as it goes; a corrupt chunk stops decompression and keeps the output so far.
     public static func decompressTolerantly(
-        _ input: ArraySlice<UInt8>, limit: Limit = VBALimits.default.maxDecompressedBytes
+        _ input: ArraySlice<UInt8>,
+        limit: Limit = VBALimits.default.maxDecompressedBytes
     ) -> Result {
         var out: [UInt8] = []
         let base = input.startIndex
@@ -74,7 +77,11 @@ public enum VBACompression {
             return Result(
                 bytes: [],
                 error: OfficeMacrosError(
-                    .corruptCompression, "signature byte is 0x\(hex(input[base])), not 0x01", offset: 0))
+                    .corruptCompression,
+                    "signature byte is 0x\(hex(input[base])), not 0x01",
+                    offset: 0
+                )
+            )
         }
         // Output rarely exceeds 4x the input; reserve within the limit.
         let estimate = min(limit.maximum, input.count &* 3)
@@ -89,7 +96,11 @@ public enum VBACompression {
                 return Result(
                     bytes: out,
                     error: OfficeMacrosError(
-                        .truncated, "chunk header cut short", offset: chunkStart - base))
+                        .truncated,
+                        "chunk header cut short",
+                        offset: chunkStart - base
+                    )
+                )
             }
             let header = UInt16(input[pos]) | UInt16(input[pos + 1]) << 8
             let chunkSize = Int(header & 0x0FFF) + 3
@@ -99,20 +110,30 @@ public enum VBACompression {
                 return Result(
                     bytes: out,
                     error: OfficeMacrosError(
-                        .corruptCompression, "chunk signature is \(signature), not 3", offset: chunkStart - base))
+                        .corruptCompression,
+                        "chunk signature is \(signature), not 3",
+                        offset: chunkStart - base
+                    )
+                )
             }
             if !compressed && chunkSize != 4098 {
                 return Result(
                     bytes: out,
                     error: OfficeMacrosError(
-                        .corruptCompression, "raw chunk of size \(chunkSize), not 4098", offset: chunkStart - base))
+                        .corruptCompression,
+                        "raw chunk of size \(chunkSize), not 4098",
+                        offset: chunkStart - base
+                    )
+                )
             }
             var chunkEnd = chunkStart + chunkSize
             if chunkSize > end - chunkStart {
                 chunkEnd = end
                 deviation = OfficeMacrosError(
-                    .truncated, "chunk of \(chunkSize) bytes cut short by the end of the input",
-                    offset: chunkStart - base)
+                    .truncated,
+                    "chunk of \(chunkSize) bytes cut short by the end of the input",
+                    offset: chunkStart - base
+                )
             }
             pos = chunkStart + 2
 
@@ -142,7 +163,8 @@ public enum VBACompression {
                         guard chunkEnd - pos >= 2 else {
                             return Result(
                                 bytes: out,
-                                error: OfficeMacrosError(.truncated, "copy token cut short", offset: pos - base))
+                                error: OfficeMacrosError(.truncated, "copy token cut short", offset: pos - base)
+                            )
                         }
                         let token = Int(input[pos]) | Int(input[pos + 1]) << 8
                         let difference = out.count - decompressedChunkStart
@@ -150,7 +172,11 @@ public enum VBACompression {
                             return Result(
                                 bytes: out,
                                 error: OfficeMacrosError(
-                                    .corruptCompression, "copy token at the start of a chunk", offset: pos - base))
+                                    .corruptCompression,
+                                    "copy token at the start of a chunk",
+                                    offset: pos - base
+                                )
+                            )
                         }
                         let bitCount = copyTokenBitCount(difference)
                         let lengthMask = 0xFFFF >> bitCount
@@ -161,8 +187,11 @@ public enum VBACompression {
                             return Result(
                                 bytes: out,
                                 error: OfficeMacrosError(
-                                    .corruptCompression, "copy token reaches \(-source) bytes before the output",
-                                    offset: pos - base))
+                                    .corruptCompression,
+                                    "copy token reaches \(-source) bytes before the output",
+                                    offset: pos - base
+                                )
+                            )
                         }
                         guard limit.allows(out.count + length) else {
                             return Result(bytes: out, error: limitError(limit, out.count + length, pos - base))

@@ -110,14 +110,18 @@ public struct VBADirectory: Sendable, Hashable {
             if modules.count < limits.maxModules.maximum {
                 modules.append(m)
             } else if modules.count == limits.maxModules.maximum {
-                anomalies.append("\(limits.maxModules.name): more than \(limits.maxModules.maximum) modules, the rest are ignored")
+                anomalies.append(
+                    "\(limits.maxModules.name): more than \(limits.maxModules.maximum) modules, the rest are ignored"
+                )
             }
         }
 
         records: while !cursor.isAtEnd {
             let recordOffset = cursor.offset
             guard recordCount < limits.maxDirRecords.maximum else {
-                anomalies.append("\(limits.maxDirRecords.name): more than \(limits.maxDirRecords.maximum) records at offset \(recordOffset), the rest are ignored")
+                anomalies.append(
+                    "\(limits.maxDirRecords.name): more than \(limits.maxDirRecords.maximum) records at offset \(recordOffset), the rest are ignored"
+                )
                 break
             }
             let id: UInt16
@@ -141,7 +145,8 @@ public struct VBADirectory: Sendable, Hashable {
                 }
             } catch {
                 anomalies.append(
-                    "record 0x\(Self.hex16(id)) at offset \(recordOffset) declares \(size) bytes, \(cursor.remaining) remain")
+                    "record 0x\(Self.hex16(id)) at offset \(recordOffset) declares \(size) bytes, \(cursor.remaining) remain"
+                )
                 break
             }
             recordCount += 1
@@ -154,7 +159,9 @@ public struct VBADirectory: Sendable, Hashable {
             case 0x0002: lcid = Self.u32(&p)
             case 0x0014: lcidInvoke = Self.u32(&p)
             case 0x0003:
-                if let cp = try? p.readUInt16LE() { codePage = Int(cp) } else {
+                if let cp = try? p.readUInt16LE() {
+                    codePage = Int(cp)
+                } else {
                     anomalies.append("PROJECTCODEPAGE of \(size) bytes")
                 }
             case 0x0004: projectName = Array(payload)
@@ -175,16 +182,19 @@ public struct VBADirectory: Sendable, Hashable {
                 pendingReferenceName = []
             case 0x002F:
                 references.append(
-                    Reference(kind: .control, name: pendingReferenceName, libID: Self.sizedBytes(&p)))
+                    Reference(kind: .control, name: pendingReferenceName, libID: Self.sizedBytes(&p))
+                )
                 pendingReferenceName = []
             case 0x0030: break  // REFERENCECONTROL's extended part
             case 0x000D:
                 references.append(
-                    Reference(kind: .registered, name: pendingReferenceName, libID: Self.sizedBytes(&p)))
+                    Reference(kind: .registered, name: pendingReferenceName, libID: Self.sizedBytes(&p))
+                )
                 pendingReferenceName = []
             case 0x000E:
                 references.append(
-                    Reference(kind: .project, name: pendingReferenceName, libID: Self.sizedBytes(&p)))
+                    Reference(kind: .project, name: pendingReferenceName, libID: Self.sizedBytes(&p))
+                )
                 pendingReferenceName = []
             // Modules.
             case 0x000F:
@@ -241,8 +251,10 @@ public struct VBADirectory: Sendable, Hashable {
         if let f = firstID, f != 0x0001 && f != 0x004A {
             guard !modules.isEmpty else {
                 throw OfficeMacrosError(
-                    .corruptDirStream, "first record is 0x\(Self.hex16(f)), not PROJECTSYSKIND, and no module found",
-                    offset: 0)
+                    .corruptDirStream,
+                    "first record is 0x\(Self.hex16(f)), not PROJECTSYSKIND, and no module found",
+                    offset: 0
+                )
             }
             anomalies.append("first record is 0x\(Self.hex16(f)), not PROJECTSYSKIND")
         }

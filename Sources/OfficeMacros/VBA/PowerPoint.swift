@@ -15,7 +15,10 @@ extension VBAExtractor {
     /// The records are found and inflated by ``CompoundFile/powerPointOLEObjects()`` (bounded by the compound
     /// file's limits); each object that is a compound file is searched for projects, the way olevba's
     /// `ppt_parser` hands them to `VBA_Parser` as sub-files. Objects without VBA (other OLE objects) yield nothing.
-    public static func projects(inPowerPoint cfb: CompoundFile, limits: VBALimits = .default) -> (
+    public static func projects(
+        inPowerPoint cfb: CompoundFile,
+        limits: VBALimits = .default
+    ) -> (
         projects: [VBAProject], errors: [OfficeMacrosError]
     ) {
         var projects: [VBAProject] = []
@@ -28,7 +31,9 @@ extension VBAExtractor {
                     OfficeMacrosError(
                         .limitExceeded,
                         "\(limits.maxEmbeddedStorages.name): more than \(limits.maxEmbeddedStorages.maximum) ExOleObjStg records",
-                        path: "PowerPoint Document"))
+                        path: "PowerPoint Document"
+                    )
+                )
                 break
             }
             guard CompoundFile.hasSignature(object.bytes[...]), let inner = try? CompoundFile(parsing: object.bytes)
@@ -41,10 +46,15 @@ extension VBAExtractor {
                 guard projects.count < limits.maxProjects.maximum else { break }
                 do {
                     var p = try project(
-                        storagePath: parentPath(of: e.path), limits: limits, sourceBudget: &budget, stream: lookup)
+                        storagePath: parentPath(of: e.path),
+                        limits: limits,
+                        sourceBudget: &budget,
+                        stream: lookup
+                    )
                     p.anomalies.insert(
                         "project found in the ExOleObjStg record at offset \(object.recordOffset) of PowerPoint Document",
-                        at: 0)
+                        at: 0
+                    )
                     if object.truncated {
                         p.anomalies.append("the ExOleObjStg record holding the project is truncated or damaged")
                     }

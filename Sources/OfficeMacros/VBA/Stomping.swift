@@ -30,17 +30,23 @@ enum VBAStomping {
 
     /// Returns a `.suspicious` "VBA Stomping" indicator for `module` when its p-code region disagrees with its
     /// source, or `nil`.
-    static func check(module: VBAModule, pcode: ArraySlice<UInt8>, vbaProjectHeader: VBAProjectStreamHeader?)
+    static func check(
+        module: VBAModule,
+        pcode: ArraySlice<UInt8>,
+        vbaProjectHeader: VBAProjectStreamHeader?
+    )
         -> MacroIndicator?
     {
         // Without a performance cache there is no p-code to disagree with.
         if let header = vbaProjectHeader, !header.hasPerformanceCache { return nil }
         if pcode.count > emptySourcePcodeBytes && !declaresProcedure(module.normalizedSource) {
             return MacroIndicator(
-                kind: .suspicious, keyword: keyword,
+                kind: .suspicious,
+                keyword: keyword,
                 description: description
                     + " (\(pcode.count) bytes of p-code, no procedure in the source)",
-                location: module.name)
+                location: module.name
+            )
         }
         let literals = lengthPrefixedText(in: pcode)
         guard !literals.isEmpty else { return nil }
@@ -50,9 +56,11 @@ enum VBAStomping {
             guard literal.allSatisfy({ $0 < 0x80 }) else { continue }
             let text = String(decoding: literal.prefix(64), as: UTF8.self)
             return MacroIndicator(
-                kind: .suspicious, keyword: keyword,
+                kind: .suspicious,
+                keyword: keyword,
                 description: description + " (p-code string \"\(text)\" is not in the source)",
-                location: module.name)
+                location: module.name
+            )
         }
         return nil
     }

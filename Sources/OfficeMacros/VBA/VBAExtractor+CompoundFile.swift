@@ -10,7 +10,10 @@ extension VBAExtractor {
     /// and report their absence as anomalies, since Office runs such projects too.) PowerPoint 97-2003 keeps its
     /// project elsewhere: see ``projects(inPowerPoint:limits:)``, which this function calls when the file has a
     /// `PowerPoint Document` stream.
-    public static func projects(in cfb: CompoundFile, limits: VBALimits = .default) -> (
+    public static func projects(
+        in cfb: CompoundFile,
+        limits: VBALimits = .default
+    ) -> (
         projects: [VBAProject], errors: [OfficeMacrosError]
     ) {
         var projects: [VBAProject] = []
@@ -23,14 +26,18 @@ extension VBAExtractor {
             guard projects.count < limits.maxProjects.maximum else {
                 errors.append(
                     OfficeMacrosError(
-                        .limitExceeded, "\(limits.maxProjects.name): more than \(limits.maxProjects.maximum) projects",
-                        path: entry.path))
+                        .limitExceeded,
+                        "\(limits.maxProjects.name): more than \(limits.maxProjects.maximum) projects",
+                        path: entry.path
+                    )
+                )
                 break
             }
             let storagePath = parentPath(of: entry.path)
             do {
                 projects.append(
-                    try project(storagePath: storagePath, limits: limits, sourceBudget: &budget, stream: lookup))
+                    try project(storagePath: storagePath, limits: limits, sourceBudget: &budget, stream: lookup)
+                )
             } catch {
                 errors.append(error)
             }

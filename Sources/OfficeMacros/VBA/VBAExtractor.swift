@@ -24,14 +24,19 @@ public enum VBAExtractor {
     /// - Throws: ``OfficeMacrosError`` when the `dir` stream is missing, does not decompress at all or has no
     ///   readable record: then there is no project to return. Everything else becomes an anomaly.
     public static func project(
-        storagePath: String, limits: VBALimits = .default, stream: (String) -> StreamLookup
+        storagePath: String,
+        limits: VBALimits = .default,
+        stream: (String) -> StreamLookup
     ) throws(OfficeMacrosError) -> VBAProject {
         var budget = limits.maxTotalSourceBytes.maximum
         return try project(storagePath: storagePath, limits: limits, sourceBudget: &budget, stream: stream)
     }
 
     static func project(
-        storagePath: String, limits: VBALimits, sourceBudget: inout Int, stream: (String) -> StreamLookup
+        storagePath: String,
+        limits: VBALimits,
+        sourceBudget: inout Int,
+        stream: (String) -> StreamLookup
     ) throws(OfficeMacrosError) -> VBAProject {
         let root = storagePath.isEmpty ? "" : storagePath + "/"
         let vbaPath = root + "VBA/"
@@ -77,7 +82,9 @@ public enum VBAExtractor {
             let (dict, lines) = parseProjectStream(bytes[...], charset: charset, limit: limits.maxProjectStreamLines)
             projectStream = dict
             if lines > limits.maxProjectStreamLines.maximum {
-                anomalies.append("\(limits.maxProjectStreamLines.name): PROJECT stream lines beyond \(limits.maxProjectStreamLines.maximum) ignored")
+                anomalies.append(
+                    "\(limits.maxProjectStreamLines.name): PROJECT stream lines beyond \(limits.maxProjectStreamLines.maximum) ignored"
+                )
             }
         case .missing: anomalies.append("no PROJECT stream")
         case .failed(let e): anomalies.append("PROJECT stream unreadable: \(e.reason)")
@@ -136,7 +143,10 @@ public enum VBAExtractor {
             var sourceBytes: [UInt8] = []
             var partial = false
             if offset < data.count {
-                let perModule = Limit(limits.maxDecompressedBytes.name, min(limits.maxDecompressedBytes.maximum, max(0, sourceBudget)))
+                let perModule = Limit(
+                    limits.maxDecompressedBytes.name,
+                    min(limits.maxDecompressedBytes.maximum, max(0, sourceBudget))
+                )
                 let result = VBACompression.decompressTolerantly(data[offset...], limit: perModule)
                 sourceBytes = result.bytes
                 if let e = result.error {
@@ -149,25 +159,42 @@ public enum VBAExtractor {
             }
             let decoded = Charsets.decode(sourceBytes, as: charset)
             let module = VBAModule(
-                name: name, streamName: usedName, streamPath: path, type: type, source: decoded.text,
-                sourceBytes: sourceBytes.count, pcodeBytes: offset, sourceOffset: offset,
-                invalidCharacters: decoded.invalidSequences, isPartial: partial)
+                name: name,
+                streamName: usedName,
+                streamPath: path,
+                type: type,
+                source: decoded.text,
+                sourceBytes: sourceBytes.count,
+                pcodeBytes: offset,
+                sourceOffset: offset,
+                invalidCharacters: decoded.invalidSequences,
+                isPartial: partial
+            )
             if let finding = VBAStomping.check(module: module, pcode: data[..<offset], vbaProjectHeader: header) {
                 indicators.append(finding)
             }
             modules.append(module)
         }
         return VBAProject(
-            storagePath: storagePath, name: decode(directory.projectName), codePage: codePage, modules: modules,
-            projectStream: projectStream, vbaProjectStream: header, directory: directory, anomalies: anomalies,
-            indicators: indicators)
+            storagePath: storagePath,
+            name: decode(directory.projectName),
+            codePage: codePage,
+            modules: modules,
+            projectStream: projectStream,
+            vbaProjectStream: header,
+            directory: directory,
+            anomalies: anomalies,
+            indicators: indicators
+        )
     }
 
     /// Parses the `PROJECT` stream (MS-OVBA 2.3.1): `key=value` lines, CR LF separated, `[Section]` headers.
     ///
     /// Returns the dictionary and the number of lines seen. Values keep their quotes (`Name="VBAProject"`).
     public static func parseProjectStream(
-        _ bytes: ArraySlice<UInt8>, charset: Charset, limit: Limit = VBALimits.default.maxProjectStreamLines
+        _ bytes: ArraySlice<UInt8>,
+        charset: Charset,
+        limit: Limit = VBALimits.default.maxProjectStreamLines
     ) -> (values: [String: [String]], lines: Int) {
         var dict: [String: [String]] = [:]
         var section = ""

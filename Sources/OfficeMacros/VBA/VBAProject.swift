@@ -34,8 +34,14 @@ public struct VBAProject: Sendable, Hashable {
     public var indicators: [MacroIndicator]
 
     public init(
-        storagePath: String, name: String, codePage: Int, modules: [VBAModule], projectStream: [String: [String]],
-        vbaProjectStream: VBAProjectStreamHeader?, directory: VBADirectory, anomalies: [String],
+        storagePath: String,
+        name: String,
+        codePage: Int,
+        modules: [VBAModule],
+        projectStream: [String: [String]],
+        vbaProjectStream: VBAProjectStreamHeader?,
+        directory: VBADirectory,
+        anomalies: [String],
         indicators: [MacroIndicator]
     ) {
         self.storagePath = storagePath
@@ -86,9 +92,17 @@ public struct VBAModule: Sendable, Hashable {
     public var isPartial: Bool
 
     public init(
-        name: String, streamName: String, streamPath: String, type: ModuleType, source: String,
-        normalizedSource: String? = nil, sourceBytes: Int, pcodeBytes: Int, sourceOffset: Int,
-        invalidCharacters: Int = 0, isPartial: Bool = false
+        name: String,
+        streamName: String,
+        streamPath: String,
+        type: ModuleType,
+        source: String,
+        normalizedSource: String? = nil,
+        sourceBytes: Int,
+        pcodeBytes: Int,
+        sourceOffset: Int,
+        invalidCharacters: Int = 0,
+        isPartial: Bool = false
     ) {
         self.name = name
         self.streamName = streamName
@@ -138,7 +152,10 @@ public struct VBAProjectStreamHeader: Sendable, Hashable {
         }
         guard reserved1 == 0x61CC else {
             throw OfficeMacrosError(
-                .corruptVBAProjectStream, "starts with 0x\(VBADirectory.hex16(reserved1)), not 0x61CC", offset: 0)
+                .corruptVBAProjectStream,
+                "starts with 0x\(VBADirectory.hex16(reserved1)), not 0x61CC",
+                offset: 0
+            )
         }
         self.version = version
         self.hasPerformanceCache = bytes.count > 7

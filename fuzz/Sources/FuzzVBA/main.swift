@@ -13,7 +13,9 @@ let fuzzLimits: VBALimits = {
 }()
 
 let analysisOptions = MacroAnalyzer.Options(
-    maxDecodedStrings: .init("analysis.maxDecodedStrings", 256), maxSourceBytes: .init("analysis.maxSourceBytes", 1 << 20))
+    maxDecodedStrings: .init("analysis.maxDecodedStrings", 256),
+    maxSourceBytes: .init("analysis.maxSourceBytes", 1 << 20)
+)
 
 /// The input as an MS-OVBA container (decompressed and parsed as a `dir` stream), as a decompressed `dir`
 /// stream, as macro source text for the analyzer, and, when it is a compound file, through the whole extractor
@@ -26,7 +28,11 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = try? VBADirectory(parsing: result.bytes[...], limits: fuzzLimits)
     }
     _ = try? VBADirectory(parsing: bytes[...], limits: fuzzLimits)
-    _ = MacroAnalyzer.analyze(source: String(decoding: bytes, as: UTF8.self), location: "fuzz", options: analysisOptions)
+    _ = MacroAnalyzer.analyze(
+        source: String(decoding: bytes, as: UTF8.self),
+        location: "fuzz",
+        options: analysisOptions
+    )
     if CompoundFile.hasSignature(bytes[...]), let cfb = try? CompoundFile(parsing: bytes[...]) {
         for project in VBAExtractor.projects(in: cfb, limits: fuzzLimits).projects {
             _ = MacroAnalyzer.analyze(project: project, options: analysisOptions)
