@@ -369,6 +369,7 @@ def synthetic_ooxml():
         rows.append('<row r="%d"><c r="%s"%s><f>%s</f>%s</c></row>' % (
             row + 1, ref, ' t="str"' if v else "", xml_escape(text[1:]), v))
     rows.append('<row r="13"><c r="A13" t="inlineStr"><is><t>https://cdn.example.invalid/b.dll</t></is></c></row>')
+    rows.append('<row r="15"><c r="A15" t="s"><v>1</v></c></row>')
     sheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
              '<xm:macrosheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
              'xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main"><sheetData>%s</sheetData>'
@@ -376,7 +377,12 @@ def synthetic_ooxml():
     worksheet = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
                  '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
                  '<row r="1"><c r="A1"><v>42</v></c></row></sheetData></worksheet>\n')
+    shared = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+              '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2">'
+              '<si><t>unused</t></si><si><r><t>rundll32 ..\\c.dll,</t></r><r><t>DllRegisterServer</t></r>'
+              '<rPh sb="0" eb="1"><t>x</t></rPh></si></sst>\n')
     parts = {
+        "xl/sharedStrings.xml": shared,
         "xl/workbook.xml": WORKBOOK_XML,
         "xl/_rels/workbook.xml.rels": RELS_XML % ("xml", "xml"),
         "xl/macrosheets/sheet1.xml": sheet,
@@ -456,8 +462,13 @@ def synthetic_xlsb():
             sheet += brt(9, cell + formula_value(value if value and value.startswith("num") else None) + tail)
     sheet += brt(0, struct.pack("<I", 12) + b"\x00" * 21)
     sheet += brt(6, struct.pack("<II", 0, 0) + wide("https://cdn.example.invalid/b.dll"))
+    sheet += brt(0, struct.pack("<I", 14) + b"\x00" * 21)
+    sheet += brt(7, struct.pack("<III", 0, 0, 1))  # BrtCellIsst -> shared string 1
     sheet += brt(146) + brt(130)
     write("synthetic/macro.xlsb/xl/workbook.bin", workbook)
+    write("synthetic/macro.xlsb/xl/sharedStrings.bin",
+          brt(159, struct.pack("<II", 2, 2)) + brt(19, b"\x00" + wide("unused"))
+          + brt(19, b"\x00" + wide("rundll32 ..\\c.dll,DllRegisterServer")) + brt(160))
     write("synthetic/macro.xlsb/xl/_rels/workbook.bin.rels", RELS_XML % ("bin", "bin"))
     write("synthetic/macro.xlsb/xl/macrosheets/sheet1.bin", sheet)
     write("synthetic/macro.xlsb/xl/worksheets/sheet1.bin", brt(129) + brt(145) + brt(146) + brt(130))

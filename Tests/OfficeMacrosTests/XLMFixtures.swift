@@ -29,6 +29,7 @@ enum XLMFixture {
             workbookBin: try bytes("\(dir)/xl/workbook.bin"),
             sheets: sheets,
             workbookRelationships: relationships ? try bytes("\(dir)/xl/_rels/workbook.bin.rels") : nil,
+            sharedStrings: try? bytes("\(dir)/xl/sharedStrings.bin"),
             limits: limits
         )
     }
@@ -40,6 +41,7 @@ enum XLMFixture {
             workbookXML: try bytes("\(dir)/xl/workbook.xml"),
             macroSheets: sheets,
             workbookRelationships: relationships ? try bytes("\(dir)/xl/_rels/workbook.xml.rels") : nil,
+            sharedStrings: try? bytes("\(dir)/xl/sharedStrings.xml"),
             limits: limits
         )
     }

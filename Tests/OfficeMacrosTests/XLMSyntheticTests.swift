@@ -92,6 +92,29 @@ import Testing
         }
     }
 
+    /// String constants of `.xlsb`/`.xlsm` macro sheets come from the shared strings part when it is given.
+    @Test func sharedStrings() throws {
+        for wb in [try XLMFixture.xlsb("synthetic/macro.xlsb"), try XLMFixture.xlsm("synthetic/macro.xlsm")] {
+            let cell = try #require(wb.macroValues.first { $0.row == 15 })
+            #expect(cell.value == "rundll32 ..\\c.dll,DllRegisterServer")
+            let indicators = wb.indicators()
+            #expect(indicators.contains { $0.keyword == "rundll32" && $0.cell == "$A$15" })
+            #expect(indicators.contains { $0.kind == .ioc && $0.keyword == "c.dll" })
+            #expect(wb.anomalies.isEmpty)
+        }
+        let without = XLMExtractor.fromOOXML(
+            workbookXML: try XLMFixture.bytes("synthetic/macro.xlsm/xl/workbook.xml"),
+            macroSheets: [
+                (
+                    "xl/macrosheets/sheet1.xml", nil,
+                    try XLMFixture.bytes("synthetic/macro.xlsm/xl/macrosheets/sheet1.xml")
+                )
+            ],
+            workbookRelationships: try XLMFixture.bytes("synthetic/macro.xlsm/xl/_rels/workbook.xml.rels")
+        )
+        #expect(without.macroValues.last?.value == "<shared string 1>")
+    }
+
     @Test func biff5() throws {
         let wb = XLMExtractor.fromBIFF8(workbookStream: try XLMFixture.bytes("synthetic/macro-biff5.Book"))
         #expect(wb.format == "BIFF5")

@@ -97,8 +97,10 @@ struct XLMBIFF12Parser {
     mutating func parse(
         workbookBin: [UInt8],
         sheets parts: [(path: String, name: String?, bytes: [UInt8])],
-        relationships: [UInt8]?
+        relationships: [UInt8]?,
+        sharedStrings: [UInt8]? = nil
     ) -> XLMWorkbook {
+        if let sharedStrings { readSharedStrings(sharedStrings) }
         var bundles: [Bundle] = []
         var rawNames: [(flags: UInt32, name: String, rgce: ArraySlice<UInt8>)] = []
         var books: [Bool] = []  // whether each supporting book is this workbook
@@ -252,6 +254,32 @@ struct XLMBIFF12Parser {
         return workbook
     }
 
+    /// The shared strings (`xl/sharedStrings.bin`), when given.
+    private var strings: [String] = []
+    private var sharedStringsGiven = false
+
+    /// Reads `BrtSSTItem` (19) records: a `RichStr`, flags (1 byte) then an `XLWideString`.
+    private mutating func readSharedStrings(_ bytes: [UInt8]) {
+        sharedStringsGiven = true
+        var reader = BIFF12RecordReader(bytes[...], part: "sharedStrings.bin", limits: limits)
+        while let record = reader.next(&anomalies) {
+            guard record.type == 19 else { continue }
+            guard limits.maxSharedStrings.allows(strings.count + 1) else {
+                anomalies.limitExceeded(limits.maxSharedStrings, "the number of shared strings", offset: record.offset)
+                return
+            }
+            var c = ByteCursor(record.data)
+            do {
+                _ = try c.readUInt8()
+                let text = try XLMText.wideString(&c, maxCharacters: 1 << 20) ?? ""
+                strings.append(XLMText.capped(text, maxBytes: limits.maxStringBytes.maximum))
+            } catch {
+                anomalies.add(.corruptBIFF, "sharedStrings.bin: BrtSSTItem is too short", offset: record.offset)
+                strings.append("")
+            }
+        }
+    }
+
     private struct Shared {
         var firstRow: Int
         var lastRow: Int
@@ -317,6 +345,30 @@ struct XLMBIFF12Parser {
                     }
                     guard reserve(&anomalies, record.offset) else { continue }
                     pending.append((row, column, rgce, value))
+                case 7:  // BrtCellIsst: a shared string
+                    let column = Int(try c.readUInt32LE())
+                    try c.skip(4)
+                    let index = Int(try c.readUInt32LE())
+                    guard index < strings.count else {
+                        if sharedStringsGiven {
+                            anomalies.add(
+                                .corruptBIFF,
+                                "\(path): a cell points at shared string \(index) of \(strings.count)",
+                                offset: record.offset
+                            )
+                        }
+                        continue
+                    }
+                    guard reserve(&anomalies, record.offset) else { continue }
+                    workbook.macroValues.append(
+                        XLMCell(
+                            sheet: sheet,
+                            row: row + 1,
+                            column: column + 1,
+                            formula: "",
+                            value: XLMText.capped(strings[index], maxBytes: limits.maxStringBytes.maximum)
+                        )
+                    )
                 case 2, 3, 4, 5, 6:  // BrtCellRk, BrtCellError, BrtCellBool, BrtCellReal, BrtCellSt
                     let column = Int(try c.readUInt32LE())
                     try c.skip(4)

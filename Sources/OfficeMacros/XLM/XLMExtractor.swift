@@ -25,14 +25,22 @@ public enum XLMExtractor {
     ///   - workbookRelationships: `xl/_rels/workbook.bin.rels`, which says which part each sheet is and whether
     ///     it is a macro sheet. Without it, parts are matched by the names given in `sheets` and their kind comes
     ///     from their folder (`xl/macrosheets/` is a macro sheet).
+    ///   - sharedStrings: `xl/sharedStrings.bin`, for the string constants of macro sheets
+    ///     (``XLMWorkbook/macroValues``).
     public static func fromBIFF12(
         workbookBin: [UInt8],
         sheets: [(path: String, name: String?, bytes: [UInt8])],
         workbookRelationships: [UInt8]? = nil,
+        sharedStrings: [UInt8]? = nil,
         limits: XLMLimits = .default
     ) -> XLMWorkbook {
         var parser = XLMBIFF12Parser(limits: limits)
-        return parser.parse(workbookBin: workbookBin, sheets: sheets, relationships: workbookRelationships)
+        return parser.parse(
+            workbookBin: workbookBin,
+            sheets: sheets,
+            relationships: workbookRelationships,
+            sharedStrings: sharedStrings
+        )
     }
 
     /// Extracts the macros of an `.xlsm`, `.xltm` or `.xlsx` workbook.
@@ -43,14 +51,22 @@ public enum XLMExtractor {
     ///     the caller knows it.
     ///   - workbookRelationships: `xl/_rels/workbook.xml.rels`; without it, parts are matched by the names given
     ///     in `macroSheets`.
+    ///   - sharedStrings: `xl/sharedStrings.xml`, for the string constants of macro sheets
+    ///     (``XLMWorkbook/macroValues``); without it they read `<shared string N>`.
     public static func fromOOXML(
         workbookXML: [UInt8],
         macroSheets: [(path: String, name: String?, bytes: [UInt8])],
         workbookRelationships: [UInt8]? = nil,
+        sharedStrings: [UInt8]? = nil,
         limits: XLMLimits = .default
     ) -> XLMWorkbook {
         var parser = XLMOOXMLParser(limits: limits)
-        return parser.parse(workbookXML: workbookXML, macroSheets: macroSheets, relationships: workbookRelationships)
+        return parser.parse(
+            workbookXML: workbookXML,
+            macroSheets: macroSheets,
+            relationships: workbookRelationships,
+            sharedStrings: sharedStrings
+        )
     }
 
     /// Extracts the macros of a SYLK file. Its single sheet is named `SYLK`; it is a macro sheet when the `O`

@@ -99,8 +99,10 @@ struct XLMOOXMLParser {
     mutating func parse(
         workbookXML: [UInt8],
         macroSheets parts: [(path: String, name: String?, bytes: [UInt8])],
-        relationships: [UInt8]?
+        relationships: [UInt8]?,
+        sharedStrings: [UInt8]? = nil
     ) -> XLMWorkbook {
+        if let sharedStrings { readSharedStrings(sharedStrings) }
         struct SheetEntry {
             var name: String
             var relID: String?
@@ -191,6 +193,49 @@ struct XLMOOXMLParser {
         workbook.hasMacroSheets = workbook.sheets.contains { $0.kind == .macroSheet }
         workbook.anomalies = anomalies.list
         return workbook
+    }
+
+    /// The shared strings (`xl/sharedStrings.xml`), when given.
+    private var strings: [String] = []
+
+    /// Reads `<si>` items: the text of their `<t>` elements (plain or in rich runs `<r>`), without phonetic runs.
+    private mutating func readSharedStrings(_ bytes: [UInt8]) {
+        var tokenizer = XMLTokenizer(bytes[...])
+        var current: String?
+        var inText = false
+        var inPhonetic = false
+        let maxBytes = limits.maxStringBytes.maximum
+        do {
+            while let token = try tokenizer.next() {
+                switch token {
+                case .startElement(let name, _, let selfClosing, _):
+                    switch XMLTokenizer.localName(name) {
+                    case "si":
+                        guard limits.maxSharedStrings.allows(strings.count + 1) else {
+                            anomalies.limitExceeded(limits.maxSharedStrings, "the number of shared strings")
+                            return
+                        }
+                        if selfClosing { strings.append("") } else { current = "" }
+                    case "t": inText = !selfClosing
+                    case "rPh": inPhonetic = !selfClosing
+                    default: break
+                    }
+                case .text(let text, _):
+                    if inText, !inPhonetic, let c = current, c.utf8.count <= maxBytes { current = c + text }
+                case .endElement(let name, _):
+                    switch XMLTokenizer.localName(name) {
+                    case "si":
+                        if let c = current { strings.append(XLMText.capped(c, maxBytes: maxBytes)) }
+                        current = nil
+                    case "t": inText = false
+                    case "rPh": inPhonetic = false
+                    default: break
+                    }
+                }
+            }
+        } catch {
+            anomalies.add(.corruptXML, "xl/sharedStrings.xml: \(error)")
+        }
     }
 
     private mutating func addName(_ attributes: [String: String], _ text: String) {
@@ -310,7 +355,13 @@ struct XLMOOXMLParser {
                         }
                         var shown = value
                         if cellType == "b", let v = value { shown = v == "1" ? "TRUE" : "FALSE" }
-                        if cellType == "s", let v = value { shown = "<shared string \(v)>" }
+                        if cellType == "s", let v = value {
+                            if let k = Int(v), k >= 0, k < strings.count {
+                                shown = strings[k]
+                            } else {
+                                shown = "<shared string \(v)>"
+                            }
+                        }
                         let capped = shown.map { XLMText.capped($0, maxBytes: limits.maxStringBytes.maximum) }
                         if let f = formula {
                             workbook.macroCells.append(
