@@ -183,6 +183,16 @@ struct DDETests {
         #expect(OOXMLScanner.wordFields(wordXML: Array(long.utf8), limits: limits).first?.instruction == "DDE abcd")
     }
 
+    @Test func binaryFieldLengthLimit() {
+        let limit = OOXMLScanner.maxBinaryFieldBytes.maximum
+        let fits = [0x13] + Array("DDE a ".utf8) + [UInt8](repeating: 0x62, count: limit - 7) + [0x15]
+        let long = [0x13] + Array("DDE a ".utf8) + [UInt8](repeating: 0x62, count: limit) + [0x15]
+        #expect(OOXMLScanner.ddeInWordBinary(stream: fits).count == 1)
+        #expect(OOXMLScanner.ddeInWordBinary(stream: long).isEmpty)
+        // A field after a skipped one is still found.
+        #expect(OOXMLScanner.ddeInWordBinary(stream: long + fits).count == 1)
+    }
+
     @Test func malformedPartsStillYieldWhatCameBefore() {
         let xml = "<w:document><w:fldSimple w:instr='DDE a b'/><w:p></w:document>"
         #expect(OOXMLScanner.ddeFields(wordDocumentXML: Array(xml.utf8), partName: "").count == 1)

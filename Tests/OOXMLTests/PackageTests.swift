@@ -140,6 +140,18 @@ struct PackageTests {
         #expect(empty.documentKind == "unknown")
     }
 
+    @Test func maxContentTypeEntries() throws {
+        let types = "<Types>" + (0..<10).map { "<Default Extension='e\($0)' ContentType='t/\($0)'/>" }.joined()
+            + "</Types>"
+        var limits = OPCLimits.default
+        limits.maxContentTypeEntries.maximum = 3
+        let info = try OOXMLPackageInfo(
+            partNames: ["a.e1", "a.e2", "a.e5"], contentTypesXML: Array(types.utf8), relationships: [], limits: limits)
+        #expect(info.contentTypes == ["a.e1": "t/1", "a.e2": "t/2"])
+        #expect(info.problems.first?.error.code == .limitExceeded)
+        #expect(info.problems.first?.error.reason.contains("opc.maxContentTypeEntries") == true)
+    }
+
     @Test func maxRelationships() throws {
         let many = "<Relationships>"
             + (0..<10).map { "<Relationship Id='r\($0)' Type='t/x' Target='x\($0).xml'/>" }.joined()
