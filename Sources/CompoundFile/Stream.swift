@@ -29,6 +29,26 @@ extension CompoundFile {
     ///
     /// - Throws: ``CFBError`` `.notAStream` for a storage, an unused or an unknown entry.
     public func stream(_ entry: CFBEntry) throws -> CFBStream {
+        var out: [UInt8] = []
+        let limit = max(0, limits.maxStreamBytes.maximum)
+        out.reserveCapacity(Int(min(entry.size, UInt64(limit), UInt64(input.totalCount))))
+        let result = try forEachChunk(of: entry) { out.append(contentsOf: $0) }
+        return CFBStream(
+            bytes: out, truncated: result.truncated, cutAtLimit: result.cutAtLimit, declaredSize: entry.size)
+    }
+
+    /// Passes the content of a stream to `body` one sector (or mini sector) at a time, as slices of the input:
+    /// nothing is copied, so a digest or a scan of a large stream costs no memory.
+    ///
+    /// The same chain checks and limits as ``stream(_:)`` apply, with `maxBytes` (default
+    /// ``CFBLimits/maxStreamBytes``) as the cut.
+    ///
+    /// - Returns: The bytes passed, whether fewer than the declared size were, and whether `maxBytes` cut them.
+    /// - Throws: ``CFBError`` `.notAStream` for a storage, an unused or an unknown entry; whatever `body` throws.
+    @discardableResult
+    public func forEachChunk(
+        of entry: CFBEntry, maxBytes: Int? = nil, _ body: (ArraySlice<UInt8>) throws -> Void
+    ) throws -> (count: Int, truncated: Bool, cutAtLimit: Bool) {
         switch entry.type {
         case .stream, .root: break
         default:
@@ -37,23 +57,23 @@ extension CompoundFile {
         let mini = entry.type == .stream && entry.isInMiniStream
         let unit = mini ? miniSectorSize : sectorSize
         let table = mini ? miniFAT : fat
-        let limit = max(0, limits.maxStreamBytes.maximum)
+        let limit = max(0, maxBytes ?? limits.maxStreamBytes.maximum)
         let cutAtLimit = entry.size > UInt64(limit)
         let wanted = cutAtLimit ? limit : Int(truncatingIfNeeded: entry.size)
         let needed = wanted / unit + (wanted % unit == 0 ? 0 : 1)
         let count = min(needed, table.readable(from: entry.startSector))
 
-        var out: [UInt8] = []
-        out.reserveCapacity(min(wanted, count * unit))
+        var passed = 0
         var s = entry.startSector
         for i in 0..<count {
             guard let chunk = mini ? miniSectorBytes(s) : sectorBytes(s) else { break }
-            out.append(contentsOf: chunk.prefix(wanted - out.count))
-            if chunk.count < unit || out.count >= wanted { break }
+            let part = chunk.prefix(wanted - passed)
+            try body(part)
+            passed += part.count
+            if chunk.count < unit || passed >= wanted { break }
             if i + 1 < count, let k = table.index(s) { s = table.next[k] }
         }
-        return CFBStream(
-            bytes: out, truncated: UInt64(out.count) < entry.size, cutAtLimit: cutAtLimit, declaredSize: entry.size)
+        return (passed, UInt64(passed) < entry.size, cutAtLimit)
     }
 
     /// Reads the stream at `path`; `nil` when there is no entry there.

@@ -74,3 +74,24 @@ struct APITests {
         #expect(cfb.root.clsidString == "{00020906-0000-0000-C000-000000000046}")
     }
 }
+
+@Suite("Chunked reading")
+struct ChunkTests {
+    @Test func chunksMatchTheStream() throws {
+        let cfb = try Fixture.cfb("fixtures/small.cfb")
+        for e in cfb.entries where e.isStream {
+            var joined: [UInt8] = []
+            var chunks = 0
+            let r = try cfb.forEachChunk(of: e) { joined += $0; chunks += 1 }
+            let s = try cfb.stream(e)
+            #expect(joined == s.bytes && r.count == s.bytes.count && r.truncated == s.truncated)
+            #expect(chunks == (e.size == 0 ? 0 : Int((e.size + (e.isInMiniStream ? 63 : 511)) / (e.isInMiniStream ? 64 : 512))))
+        }
+        let word = try #require(cfb.entry(path: "WordDocument"))
+        var total = 0
+        let r = try cfb.forEachChunk(of: word, maxBytes: 700) { total += $0.count }
+        #expect(total == 700 && r.cutAtLimit && r.truncated)
+        let macros = try #require(cfb.entry(path: "Macros"))
+        #expect(throws: CFBError.notAStream) { try cfb.forEachChunk(of: macros) { _ in } }
+    }
+}
