@@ -115,6 +115,19 @@ import Testing
         #expect(capped.macroCells.isEmpty)
     }
 
+    /// Thousands of BOUNDSHEETs and empty substreams: matching them stays linear, the sheets are capped.
+    @Test func manySubstreams() {
+        var stream = B.bof(0x0005)
+        for i in 0..<3000 { stream += B.boundSheet(offset: i, state: 0, type: 1, name: "S\(i)") }
+        stream += B.eof
+        let substream = B.bof(0x40) + B.formula(row: 0, column: 0, B.funcVar(0, 54)) + B.eof
+        for _ in 0..<5000 { stream += substream }
+        let wb = XLMExtractor.fromBIFF8(workbookStream: stream)
+        #expect(wb.sheets.count == 4096)
+        #expect(wb.macroCells.count == 4096)
+        #expect(wb.anomalies.count == 256 + 1)  // capped by xlm.maxAnomalies
+    }
+
     // MARK: - Each limit
 
     @Test func formulaLimits() {

@@ -34,6 +34,10 @@ struct XLMBIFFParser {
         var used = false
     }
     var boundSheets: [BoundSheet] = []
+    /// The first BOUNDSHEET naming each offset, and the first one not matched yet (so that matching a substream
+    /// costs O(1) whatever the number of sheets and substreams).
+    var boundSheetsByOffset: [Int: Int] = [:]
+    var nextUnusedBoundSheet = 0
     struct PendingName {
         var grbit: UInt16
         var name: String
@@ -483,9 +487,16 @@ struct XLMBIFFParser {
         let type = (try? c.readUInt16LE()) ?? 0
         let bofIsMacro = type == 0x0040
         var index: Int?
-        if let k = boundSheets.firstIndex(where: { $0.offset == record.offset && !$0.used }) {
+        if boundSheetsByOffset.isEmpty, !boundSheets.isEmpty {
+            for (k, sheet) in boundSheets.enumerated().reversed() { boundSheetsByOffset[sheet.offset] = k }
+        }
+        while nextUnusedBoundSheet < boundSheets.count, boundSheets[nextUnusedBoundSheet].used {
+            nextUnusedBoundSheet += 1
+        }
+        if let k = boundSheetsByOffset[record.offset], !boundSheets[k].used {
             index = k
-        } else if let k = boundSheets.firstIndex(where: { !$0.used }) {
+        } else if nextUnusedBoundSheet < boundSheets.count {
+            let k = nextUnusedBoundSheet
             index = k
             anomalies.add(
                 .inconsistent,

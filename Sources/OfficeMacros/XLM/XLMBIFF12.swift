@@ -175,17 +175,23 @@ struct XLMBIFF12Parser {
         var partForSheet: [Int?] = Array(repeating: nil, count: bundles.count)
         var kinds: [XLMSheetKind] = Array(repeating: .worksheet, count: bundles.count)
         var usedParts = Set<Int>()
+        let partByPath = XLMRelationships.index(parts.map(\.path))
         for (i, bundle) in bundles.enumerated() {
             if let id = bundle.relID, let rel = rels[id] {
                 kinds[i] = XLMRelationships.sheetKind(type: rel.type, path: rel.target)
-                if let k = parts.firstIndex(where: { XLMRelationships.samePath($0.path, rel.target) }) {
+                if let k = partByPath[XLMRelationships.normalized(rel.target)], !usedParts.contains(k) {
                     partForSheet[i] = k
                     usedParts.insert(k)
                 }
             }
         }
+        // Parts the relationships did not place: by the sheet name the caller gave.
+        var unmatchedByName: [String: [Int]] = [:]
+        for (i, bundle) in bundles.enumerated().reversed() where partForSheet[i] == nil {
+            unmatchedByName[bundle.name, default: []].append(i)
+        }
         for (k, part) in parts.enumerated() where !usedParts.contains(k) {
-            if let i = bundles.indices.first(where: { partForSheet[$0] == nil && bundles[$0].name == part.name }) {
+            if let name = part.name, let i = unmatchedByName[name]?.popLast() {
                 partForSheet[i] = k
                 usedParts.insert(k)
                 kinds[i] = XLMRelationships.sheetKind(type: "", path: part.path)

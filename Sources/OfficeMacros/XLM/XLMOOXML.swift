@@ -45,11 +45,16 @@ enum XLMRelationships {
         return parts.joined(separator: "/")
     }
 
-    /// Whether two part names are the same part (ignoring a leading `/` and ASCII case, as OPC does).
-    static func samePath(_ a: String, _ b: String) -> Bool {
-        let x = a.hasPrefix("/") ? String(a.dropFirst()) : a
-        let y = b.hasPrefix("/") ? String(b.dropFirst()) : b
-        return x.lowercased() == y.lowercased()
+    /// A part name as OPC compares them: without a leading `/`, lowercased.
+    static func normalized(_ path: String) -> String {
+        (path.hasPrefix("/") ? String(path.dropFirst()) : path).lowercased()
+    }
+
+    /// The first index of each normalized part name.
+    static func index(_ paths: [String]) -> [String: Int] {
+        var out: [String: Int] = [:]
+        for (k, path) in paths.enumerated().reversed() { out[normalized(path)] = k }
+        return out
     }
 
     /// The kind of sheet a relationship type (or, without one, the part's folder) says.
@@ -155,16 +160,22 @@ struct XLMOOXMLParser {
 
         let rels = relationships.map { XLMRelationships.parse($0, base: "xl/", anomalies: &anomalies) } ?? [:]
         var sheetOfPart: [Int: Int] = [:]
+        let partByPath = XLMRelationships.index(parts.map(\.path))
+        var partsByName: [String: [Int]] = [:]
+        for (k, part) in parts.enumerated().reversed() {
+            if let name = part.name { partsByName[name, default: []].append(k) }
+        }
         for entry in entries {
             var kind: XLMSheetKind = .worksheet
             var part: Int?
             if let id = entry.relID, let rel = rels[id] {
                 kind = XLMRelationships.sheetKind(type: rel.type, path: rel.target)
-                part = parts.indices.first { XLMRelationships.samePath(parts[$0].path, rel.target) }
+                part = partByPath[XLMRelationships.normalized(rel.target)].flatMap { sheetOfPart[$0] == nil ? $0 : nil }
             }
-            if part == nil,
-                let k = parts.indices.first(where: { parts[$0].name == entry.name && sheetOfPart[$0] == nil })
-            {
+            while part == nil, let k = partsByName[entry.name]?.last, sheetOfPart[k] != nil {
+                partsByName[entry.name]?.removeLast()
+            }
+            if part == nil, let k = partsByName[entry.name]?.popLast() {
                 part = k
                 kind = XLMRelationships.sheetKind(type: "", path: parts[k].path)
                 if kind == .other { kind = .macroSheet }
