@@ -128,6 +128,21 @@ import Testing
         #expect(wb.anomalies.count == 256 + 1)  // capped by xlm.maxAnomalies
     }
 
+    /// A formula cut into many text pieces by child elements: appended in linear time, capped.
+    @Test func fragmentedXMLFormula() {
+        var xml = "<xm:macrosheet xmlns:xm=\"x\"><sheetData><row r=\"1\"><c r=\"A1\"><f>EXEC(\"a\""
+        for _ in 0..<50_000 { xml += "<x/>&amp;\"b\"" }
+        xml += ")</f></c></row></sheetData></xm:macrosheet>"
+        let wb = XLMExtractor.fromOOXML(
+            workbookXML: Array("<workbook/>".utf8),
+            macroSheets: [("xl/macrosheets/sheet1.xml", "M", Array(xml.utf8))],
+            limits: Self.limits { $0.maxFormulaTextBytes.maximum = 1000 }
+        )
+        #expect(wb.macroCells.count == 1)
+        #expect(wb.macroCells.first?.formula.hasPrefix("=EXEC(\"a\"&\"b\"") == true)
+        #expect((wb.macroCells.first?.formula.utf8.count ?? 0) < 1100)
+    }
+
     // MARK: - Each limit
 
     @Test func formulaLimits() {

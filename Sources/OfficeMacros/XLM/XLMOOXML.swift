@@ -232,7 +232,7 @@ struct XLMOOXMLParser {
                     default: break
                     }
                 case .text(let text, _):
-                    if inText, !inPhonetic, let c = current, c.utf8.count <= maxBytes { current = c + text }
+                    if inText, !inPhonetic, (current?.utf8.count ?? maxBytes) < maxBytes { current?.append(text) }
                 case .endElement(let name, _):
                     switch XMLTokenizer.localName(name) {
                     case "si":
@@ -333,10 +333,11 @@ struct XLMOOXMLParser {
                         break
                     }
                 case .text(let text, _):
-                    if inFormula, let f = formula, f.utf8.count < maxText {
-                        formula = f + text
-                    } else if inValue, let v = value, v.utf8.count < maxText {
-                        value = v + text
+                    // Appended in place: many text pieces cost linear time.
+                    if inFormula, (formula?.utf8.count ?? maxText) < maxText {
+                        formula?.append(text)
+                    } else if inValue, (value?.utf8.count ?? maxText) < maxText {
+                        value?.append(text)
                     }
                 case .endElement(let name, _):
                     switch XMLTokenizer.localName(name) {
