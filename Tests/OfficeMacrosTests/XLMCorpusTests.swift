@@ -67,6 +67,10 @@ import Testing
         let xlsm = try XLMFixture.xlsm("oletools/excel4_sample_macro.xlsm", relationships: false)
         #expect(xlsm.macroCells.map(\.formula) == [Self.alert, "=HALT()"])
         #expect(xlsm.hasMacroSheets)
+        // The part cannot be placed: it is listed after the workbook's sheets, whose kind is unknown.
+        #expect(xlsm.sheets.map(\.kind) == [.other, .other, .macroSheet])
+        #expect(xlsm.sheets.last?.name == "sheet1")
+        #expect(xlsm.anomalies.isEmpty)
         let xlsb = try XLMFixture.xlsb("oletools/excel4_sample_macro.xlsb", relationships: false)
         #expect(xlsb.macroCells.map(\.formula) == [Self.alert, "=HALT()"])
         #expect(xlsb.autoOpen.map(\.name) == ["Auto_Open"])

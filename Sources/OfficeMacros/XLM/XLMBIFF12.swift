@@ -173,7 +173,8 @@ struct XLMBIFF12Parser {
         // Which part is each sheet, and what kind.
         let rels = relationships.map { XLMRelationships.parse($0, base: "xl/", anomalies: &anomalies) } ?? [:]
         var partForSheet: [Int?] = Array(repeating: nil, count: bundles.count)
-        var kinds: [XLMSheetKind] = Array(repeating: .worksheet, count: bundles.count)
+        // Without relationships a sheet's kind is unknown unless a part given by name says it.
+        var kinds: [XLMSheetKind] = Array(repeating: relationships == nil ? .other : .worksheet, count: bundles.count)
         var usedParts = Set<Int>()
         let partByPath = XLMRelationships.index(parts.map(\.path))
         for (i, bundle) in bundles.enumerated() {
@@ -210,7 +211,7 @@ struct XLMBIFF12Parser {
             guard limits.maxSheets.allows(workbook.sheets.count + 1) else { break }
             let kind = XLMRelationships.sheetKind(type: "", path: part.path)
             let name = part.name ?? XLMRelationships.stem(part.path)
-            if relationships != nil || part.name == nil {
+            if relationships != nil {
                 anomalies.add(.inconsistent, "part \(part.path) is not a sheet of workbook.bin")
             }
             workbook.sheets.append(XLMSheet(name: name, kind: kind, visibility: .visible))

@@ -23,8 +23,10 @@ public enum XLMExtractor {
     ///   - sheets: the sheet parts to read (at least `xl/macrosheets/*.bin`), by part name, with the sheet name
     ///     when the caller knows it.
     ///   - workbookRelationships: `xl/_rels/workbook.bin.rels`, which says which part each sheet is and whether
-    ///     it is a macro sheet. Without it, parts are matched by the names given in `sheets` and their kind comes
-    ///     from their folder (`xl/macrosheets/` is a macro sheet).
+    ///     it is a macro sheet. Pass it: without it, parts are matched only by the names given in `sheets` (their
+    ///     kind then comes from their folder, `xl/macrosheets/` being a macro sheet), the other sheets' kind is
+    ///     `.other`, and an unnamed macro sheet part is listed as an extra visible sheet named after the part, so
+    ///     its hidden state is lost.
     ///   - sharedStrings: `xl/sharedStrings.bin`, for the string constants of macro sheets
     ///     (``XLMWorkbook/macroValues``).
     public static func fromBIFF12(
@@ -49,8 +51,9 @@ public enum XLMExtractor {
     ///   - workbookXML: `xl/workbook.xml` (sheets with their `state`, defined names such as `_xlnm.Auto_Open`).
     ///   - macroSheets: the macro sheet parts (`xl/macrosheets/*.xml`), by part name, with the sheet name when
     ///     the caller knows it.
-    ///   - workbookRelationships: `xl/_rels/workbook.xml.rels`; without it, parts are matched by the names given
-    ///     in `macroSheets`.
+    ///   - workbookRelationships: `xl/_rels/workbook.xml.rels`. Pass it: without it, parts are matched only by the
+    ///     names given in `macroSheets`, the other sheets' kind is `.other`, and an unnamed macro sheet part is
+    ///     listed as an extra visible sheet named after the part, so its hidden state is lost.
     ///   - sharedStrings: `xl/sharedStrings.xml`, for the string constants of macro sheets
     ///     (``XLMWorkbook/macroValues``); without it they read `<shared string N>`.
     public static func fromOOXML(

@@ -166,7 +166,7 @@ struct XLMOOXMLParser {
             if let name = part.name { partsByName[name, default: []].append(k) }
         }
         for entry in entries {
-            var kind: XLMSheetKind = .worksheet
+            var kind: XLMSheetKind = relationships == nil ? .other : .worksheet  // unknown without relationships
             var part: Int?
             if let id = entry.relID, let rel = rels[id] {
                 kind = XLMRelationships.sheetKind(type: rel.type, path: rel.target)
@@ -186,7 +186,7 @@ struct XLMOOXMLParser {
         for (k, part) in parts.enumerated() where sheetOfPart[k] == nil {
             guard limits.maxSheets.allows(workbook.sheets.count + 1) else { break }
             // A macro sheet part that the workbook does not list (or no relationships were given).
-            if relationships != nil || part.name == nil {
+            if relationships != nil {
                 anomalies.add(.inconsistent, "part \(part.path) is not a sheet of xl/workbook.xml")
             }
             workbook.sheets.append(
