@@ -23,6 +23,19 @@ public enum EncryptionInfo: Sendable, Hashable {
         }
     }
 
+    /// The kind of encryption from the version at the start of an `EncryptionInfo` stream alone, so that a
+    /// document whose descriptor is damaged or unusual is still reported as encrypted.
+    public static func kind(versionOf bytes: [UInt8]) -> OfficeEncryptionKind? {
+        var cursor = ByteCursor(bytes)
+        guard let major = try? cursor.readUInt16LE(), let minor = try? cursor.readUInt16LE() else { return nil }
+        switch (major, minor) {
+        case (4, 4): return .ecma376Agile
+        case (2...4, 2): return .ecma376Standard
+        case (3...4, 3): return .ecma376Extensible
+        default: return nil
+        }
+    }
+
     /// Parses an `EncryptionInfo` stream.
     public init(parsing bytes: ArraySlice<UInt8>, limits: OfficeCryptoLimits = .default) throws(OfficeCryptoError) {
         do {

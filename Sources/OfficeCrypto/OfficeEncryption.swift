@@ -53,7 +53,7 @@ public struct OfficeEncryption: Sendable {
     /// PowerPoint `Current User` stream.
     public static func detect(_ cfb: CompoundFile) -> OfficeEncryptionKind? {
         if let info = try? cfb.stream(path: "EncryptionInfo"), cfb.entry(path: "EncryptedPackage") != nil {
-            return (try? EncryptionInfo(parsing: info.bytes))?.kind
+            return EncryptionInfo.kind(versionOf: info.bytes)
         }
         for name in ["Workbook", "Book"] {
             if let workbook = try? cfb.stream(path: name) { return detectBIFF8(workbookStream: workbook.bytes) }

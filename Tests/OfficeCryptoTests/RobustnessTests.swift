@@ -122,6 +122,14 @@ struct RobustnessTests {
         }
     }
 
+    @Test func damagedDescriptorsAreStillReportedEncrypted() {
+        #expect(EncryptionInfo.kind(versionOf: [4, 0, 4, 0, 0x40, 0, 0, 0] + Array("<broken".utf8)) == .ecma376Agile)
+        #expect(EncryptionInfo.kind(versionOf: [3, 0, 2, 0]) == .ecma376Standard)
+        #expect(EncryptionInfo.kind(versionOf: [4, 0, 3, 0]) == .ecma376Extensible)
+        #expect(EncryptionInfo.kind(versionOf: [1, 0, 1, 0]) == nil)
+        #expect(EncryptionInfo.kind(versionOf: [4, 0]) == nil)
+    }
+
     @Test func garbageCompoundFilesAreNotEncrypted() throws {
         #expect(OfficeEncryption.detectWord(wordDocumentStream: [0xEC, 0xA5], tableStream: { _ in nil }) == nil)
         var fib = [UInt8](repeating: 0, count: 32)
