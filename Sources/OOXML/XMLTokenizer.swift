@@ -132,8 +132,8 @@ public struct XMLTokenizer: Sendable {
 
     /// The name without its namespace prefix: `instrText` for `w:instrText`.
     public static func localName(_ name: String) -> Substring {
-        guard let colon = name.firstIndex(of: ":") else { return name[...] }
-        return name[name.index(after: colon)...]
+        guard let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) else { return name[...] }
+        return name[name.utf8.index(after: colon)...]
     }
 
     /// The next token, or `nil` after the root element closed and the input ended.
