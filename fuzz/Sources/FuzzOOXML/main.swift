@@ -1,13 +1,25 @@
-import ByteCursor
 import FuzzDriver
 import OOXML
 
 /// Small limits so that one input cannot run for long.
-let xmlLimits = XMLLimits(
-    maxDepth: Limit("xml.maxDepth", 64), maxAttributes: Limit("xml.maxAttributes", 64),
-    maxNameBytes: Limit("xml.maxNameBytes", 256), maxTokens: Limit("xml.maxTokens", 1 << 16))
-let scanLimits = OOXMLScanLimits(xml: xmlLimits, maxFindings: Limit("ooxml.maxFindings", 256))
-let opcLimits = OPCLimits(xml: xmlLimits, maxRelationships: Limit("opc.maxRelationships", 1024))
+let xmlLimits: XMLLimits = {
+    var limits = XMLLimits.default
+    limits.maxDepth.maximum = 64
+    limits.maxAttributes.maximum = 64
+    limits.maxNameBytes.maximum = 256
+    limits.maxTokens.maximum = 1 << 16
+    return limits
+}()
+let scanLimits: OOXMLScanLimits = {
+    var limits = OOXMLScanLimits(xml: xmlLimits)
+    limits.maxFindings.maximum = 256
+    return limits
+}()
+let opcLimits: OPCLimits = {
+    var limits = OPCLimits(xml: xmlLimits)
+    limits.maxRelationships.maximum = 1024
+    return limits
+}()
 
 /// Tokenizes the input as XML, describes it as content types and relationship parts of a package, and runs every
 /// DDE and URL scan over it (XML, XLSB records, CSV, Word binary stream).

@@ -1,14 +1,16 @@
-import ByteCursor
 import CompoundFile
 import FuzzDriver
 import OfficeCrypto
 
 /// Small limits: agile spin counts above 1,000 are refused (ECMA-376 Standard's fixed 50,000 spins remain), 4 MiB
 /// of plaintext, one candidate besides VelvetSweatshop.
-let fuzzLimits = OfficeCryptoLimits(
-    maxPlaintextBytes: Limit("officecrypto.maxPlaintextBytes", 4 << 20),
-    maxSpinCount: Limit("officecrypto.maxSpinCount", 1000),
-    maxPasswords: Limit("officecrypto.maxPasswords", 2))
+let fuzzLimits: OfficeCryptoLimits = {
+    var limits = OfficeCryptoLimits.default
+    limits.maxPlaintextBytes.maximum = 4 << 20
+    limits.maxSpinCount.maximum = 1000
+    limits.maxPasswords.maximum = 2
+    return limits
+}()
 let passwords = ["Invoice2026!"]
 
 /// Reads the input three ways:
