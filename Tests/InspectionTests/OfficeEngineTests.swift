@@ -99,3 +99,58 @@ import Testing
         #expect(f?.evidence.path.hasPrefix("message/attachment[1] invoice.zip/請求書.doc") == true)
     }
 }
+
+/// Emotet-style Excel 4.0 droppers (very hidden macro sheet, Auto_Open, EXEC, CALL URLDownloadToFileA) built by
+/// scripts/make-xlm-fixtures.py, in the containers olevba misses.
+@Suite struct XLMEngineTests {
+    static let dir = "Tests/OfficeMacrosTests/Resources/xlm/synthetic"
+
+    func expectDropper(_ r: ScanResult) {
+        #expect(r.verdict == .malicious)
+        #expect(r.has(.macroMalicious))
+        #expect(r.has(.xlmHiddenSheet))
+        #expect(r.findings.contains { $0.id == RuleID.macroAutoExec.rawValue })
+    }
+
+    @Test func xlsm() throws {
+        let bytes = try RepoFile.bytes("\(Self.dir)/macro.xlsm.zip")
+        expectDropper(Inspector().scan(bytes[...], name: "macro.xlsm"))
+    }
+
+    @Test func xlsb() throws {
+        // The fixture keeps the .xlsb's parts as files; zip them as Excel would.
+        let root = RepoFile.root.appendingPathComponent("\(Self.dir)/macro.xlsb")
+        var parts: [(String, [UInt8])] = []
+        let e = FileManager.default.enumerator(atPath: root.path)
+        while let p = e?.nextObject() as? String {
+            var isDir: ObjCBool = false
+            let url = root.appendingPathComponent(p)
+            if FileManager.default.fileExists(atPath: url.path, isDirectory: &isDir), !isDir.boolValue {
+                parts.append((p, Array(try Data(contentsOf: url))))
+            }
+        }
+        // The fixture has the spreadsheet parts only; add the package's own two parts as Excel writes them.
+        parts.append(("[Content_Types].xml", Array("""
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
+            <Default Extension="bin" ContentType="application/vnd.ms-excel.sheet.binary.macroEnabled.main"/>\
+            <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
+            <Override PartName="/xl/macrosheets/sheet1.bin" ContentType="application/vnd.ms-excel.macrosheet"/>\
+            <Override PartName="/xl/worksheets/sheet1.bin" ContentType="application/vnd.ms-excel.worksheet"/></Types>
+            """.utf8)))
+        parts.append(("_rels/.rels", Array("""
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+            <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" \
+            Target="xl/workbook.bin"/></Relationships>
+            """.utf8)))
+        expectDropper(Inspector().scan(StoredZIP.make(parts.sorted { $0.0 < $1.0 })[...], name: "macro.xlsb"))
+    }
+
+    @Test func sylk() throws {
+        let bytes = try RepoFile.bytes("\(Self.dir)/macro.slk")
+        let r = Inspector().scan(bytes[...], name: "macro.slk")
+        #expect(r.verdict == .malicious)
+        #expect(r.has(.xlmPresent))
+    }
+}

@@ -58,12 +58,18 @@ enum OOXMLFacts {
             .sorted { $0.key < $1.key }.map { (path: $0.key, name: String?.none, bytes: $0.value) }
         let binSheets = parts.filter { $0.key.hasPrefix("xl/macrosheets/") && $0.key.hasSuffix(".bin") }
             .sorted { $0.key < $1.key }.map { (path: $0.key, name: String?.none, bytes: $0.value) }
+        // The workbook's relationships say which sheet part is a macro sheet (and so whether it is hidden); shared
+        // strings resolve the string constants (URLs) on macro sheets.
         if let workbook = parts["xl/workbook.xml"] {
-            MacroFacts.xlm(XLMExtractor.fromOOXML(workbookXML: workbook, macroSheets: xmlSheets), within: "xl/workbook.xml",
-                           risk: &risk, into: &out)
+            let xlm = XLMExtractor.fromOOXML(
+                workbookXML: workbook, macroSheets: xmlSheets,
+                workbookRelationships: parts["xl/_rels/workbook.xml.rels"], sharedStrings: parts["xl/sharedStrings.xml"])
+            MacroFacts.xlm(xlm, within: "xl/workbook.xml", risk: &risk, into: &out)
         } else if let workbook = parts["xl/workbook.bin"] {
-            MacroFacts.xlm(XLMExtractor.fromBIFF12(workbookBin: workbook, sheets: binSheets), within: "xl/workbook.bin",
-                           risk: &risk, into: &out)
+            let xlm = XLMExtractor.fromBIFF12(
+                workbookBin: workbook, sheets: binSheets,
+                workbookRelationships: parts["xl/_rels/workbook.bin.rels"], sharedStrings: parts["xl/sharedStrings.bin"])
+            MacroFacts.xlm(xlm, within: "xl/workbook.bin", risk: &risk, into: &out)
         }
         MacroFacts.verdict(risk, into: &out)
     }
