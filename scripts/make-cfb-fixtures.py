@@ -9,7 +9,7 @@ Regenerate (from the repository root):
 
 Three kinds of output:
 
-- golden/*.json: for every compound file in the oletools corpus (../shared/corpus/oletools, BSD-2, see its
+- golden/*.json: for every compound file in the oletools corpus (Tests/Corpus/oletools, BSD-2, see its
   LICENSE.md), every storage, and every stream's path, size and SHA-256 as olefile reads it, plus the payload of
   each \\x01Ole10Native stream (and of the OLE objects PowerPoint stores zlib-compressed in ExOleObjStg records).
   Compound files inside ZIP containers (OOXML vbaProject.bin / oleObject*.bin, ODF "Object 1", the
@@ -37,7 +37,7 @@ import zlib
 import olefile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CORPUS = os.path.join(os.path.dirname(ROOT), "shared", "corpus", "oletools")
+CORPUS = os.path.join(ROOT, "Tests", "Corpus", "oletools")
 OUT = os.path.join(ROOT, "Tests", "CompoundFileTests", "Resources")
 FUZZ_SEEDS = os.path.join(ROOT, "fuzz", "corpus", "FuzzCFB")
 MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"

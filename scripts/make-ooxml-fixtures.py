@@ -7,7 +7,7 @@ Regenerate (from the repository root):
     python3 -m venv .venv-oletools && .venv-oletools/bin/pip install oletools==0.60.2
     .venv-fixtures/bin/python scripts/make-ooxml-fixtures.py
 
-Inputs: the oletools test corpus in ../shared/corpus/oletools (BSD-2, see its LICENSE.md; its .zip members are
+Inputs: the oletools test corpus in Tests/Corpus/oletools (BSD-2, see its LICENSE.md; its .zip members are
 protected with the password "infected-test").
 
 OOXMLTests/Resources:
@@ -64,7 +64,7 @@ from ms_cfb.Models.Directories.root_directory import RootDirectory
 from ms_cfb.Models.Directories.stream_directory import StreamDirectory
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CORPUS = os.path.normpath(os.path.join(ROOT, "..", "shared", "corpus", "oletools"))
+CORPUS = os.path.join(ROOT, "Tests", "Corpus", "oletools")
 OOXML_OUT = os.path.join(ROOT, "Tests", "OOXMLTests", "Resources")
 CRYPTO_OUT = os.path.join(ROOT, "Tests", "OfficeCryptoTests", "Resources")
 OLETOOLS = os.environ.get("OLETOOLS_BIN", os.path.join(ROOT, ".venv-oletools", "bin"))

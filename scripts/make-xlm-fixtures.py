@@ -10,7 +10,7 @@ Regenerate (from the repository root):
 Two kinds of output:
 
 - xlm/oletools/: the streams and parts of the oletools corpus's Excel 4.0 samples
-  (../shared/corpus/oletools/excel4-macros, BSD-2, see LICENSE.md there), taken out of their containers so
+  (Tests/Corpus/oletools/excel4-macros, BSD-2, see LICENSE.md there), taken out of their containers so
   that the extractor's tests do not depend on the compound file or ZIP readers: the `Workbook`/`Book` stream
   of each .xls/.xlt (with olefile), the workbook, relationship and sheet parts of each .xlsb/.xlsm/.xltm, the
   .slk as it is, and the (RC4-encrypted) `Workbook` stream of encrypted/autostart-encrypt-standardpassword.xls.
@@ -32,7 +32,7 @@ import zipfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "Tests", "OfficeMacrosTests", "Resources", "xlm")
-CORPUS = os.path.join(os.path.dirname(ROOT), "shared", "corpus", "oletools")
+CORPUS = os.path.join(ROOT, "Tests", "Corpus", "oletools")
 
 
 def write(path, data):

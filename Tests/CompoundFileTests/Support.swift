@@ -6,10 +6,9 @@ enum Fixture {
     /// `Tests/CompoundFileTests/Resources`.
     static var resources: URL? { Bundle.module.url(forResource: "Resources", withExtension: nil) }
 
-    /// The oletools corpus: `../shared/corpus/oletools` next to the repository.
+    /// The oletools corpus, vendored in the repository: `Tests/Corpus/oletools` (BSD-2, licence beside it).
     static let corpus: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpus/oletools")
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Corpus/oletools")
 
     /// The bytes of `Resources/<path>`.
     static func bytes(_ path: String) throws -> [UInt8] {

@@ -17,10 +17,9 @@ enum XLMFixture {
         Array(try Data(contentsOf: try root.appendingPathComponent(path)))
     }
 
-    /// The oletools corpus read in place: `../shared/corpus/oletools` next to the repository.
+    /// The oletools corpus, vendored in the repository: `Tests/Corpus/oletools` (BSD-2, licence beside it).
     static let corpus: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpus/oletools")
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Corpus/oletools")
 
     /// An `.xlsb` folder (`<dir>/xl/...`) through ``XLMExtractor/fromBIFF12(workbookBin:sheets:workbookRelationships:limits:)``.
     static func xlsb(_ dir: String, relationships: Bool = true, limits: XLMLimits = .default) throws -> XLMWorkbook {
