@@ -57,8 +57,16 @@ struct OfficeAnalyzer: Analyzer {
     ) {
         out.facts.append(Fact(.officeEncrypted, "encrypted Office document (\(kind.rawValue))"))
         let candidates = Self.officeCandidates(context)
-        guard let (plaintext, password) = (try? OfficeEncryption.decryptPackage(cfb, passwords: candidates)) ?? nil
-        else {
+        var limits = OfficeCryptoLimits.default
+        limits.maxPlaintextBytes.maximum = min(limits.maxPlaintextBytes.maximum, budget.keepAllowance)
+        let result: (plaintext: [UInt8], password: String)?
+        do {
+            result = try OfficeEncryption.decryptPackage(cfb, passwords: candidates, limits: limits)
+        } catch {
+            out.facts.append(Fact(.officeEncryptedUnopened, "not decrypted: \(error)"))
+            return
+        }
+        guard let (plaintext, password) = result else {
             out.facts.append(
                 Fact(
                     .officeEncryptedUnopened,
