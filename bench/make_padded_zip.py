@@ -16,6 +16,7 @@ def main():
     ap.add_argument("--before-mb", type=int, default=600)
     ap.add_argument("--after-mb", type=int, default=500)
     ap.add_argument("--name", default="請求書.doc")
+    ap.add_argument("--doc", help="a file to put between the zero runs (default: a small text stand-in)")
     ap.add_argument("--out", required=True)
     a = ap.parse_args()
     comp = zlib.compressobj(9, zlib.DEFLATED, -15)
@@ -28,9 +29,10 @@ def main():
         crc = zlib.crc32(b, crc)
         total += len(b)
         chunks.append(comp.compress(b))
+    doc = open(a.doc, "rb").read() if a.doc else DOC
     for _ in range(a.before_mb):
         feed(zeros)
-    feed(DOC)
+    feed(doc)
     for _ in range(a.after_mb):
         feed(zeros)
     chunks.append(comp.flush())
