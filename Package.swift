@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "OfficeMacros", targets: ["OfficeMacros"]),
         .library(name: "OOXML", targets: ["OOXML"]),
         .library(name: "OfficeCrypto", targets: ["OfficeCrypto"]),
+        .library(name: "Registry", targets: ["Registry"]),
+        .library(name: "HostCheck", targets: ["HostCheck"]),
         .library(name: "Inspection", targets: ["Inspection"]),
     ],
     dependencies: [
@@ -56,6 +58,11 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict),
+        // Windows registry hives (regf), and EmoCheck's logic over a host snapshot (issue 4).
+        .target(name: "Registry", dependencies: ["ByteCursor", "Charsets"], swiftSettings: strict),
+        .target(name: "HostCheck", dependencies: ["Registry", "ByteCursor", "Charsets", "Inspection"], swiftSettings: strict),
+        // System liblzma, for tests that read the xz-compressed hive corpus.
+        .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         // The engine: sniffing, recursive extraction with a budget, analyzers, rules, verdict, report.
         .target(
             name: "Inspection",
@@ -68,7 +75,7 @@ let package = Package(
         .executableTarget(
             name: "emoguard",
             dependencies: [
-                "Inspection",
+                "Inspection", "HostCheck",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -94,6 +101,12 @@ let package = Package(
             swiftSettings: strict),
         .testTarget(
             name: "OfficeCryptoTests", dependencies: ["OfficeCrypto", "CompoundFile", "ByteCursor"],
+            resources: [.copy("Resources")], swiftSettings: strict),
+        .testTarget(
+            name: "RegistryTests", dependencies: ["Registry", "ByteCursor", "CLZMA"], resources: [.copy("Resources")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "HostCheckTests", dependencies: ["HostCheck", "Registry", "Inspection", "CLZMA"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(name: "EmoguardCLITests", dependencies: ["Inspection", "CZlib"], swiftSettings: strict),
     ],
