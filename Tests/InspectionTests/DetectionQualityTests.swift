@@ -23,6 +23,23 @@ import Testing
             ("Tests/InspectionTests/Resources/mail/ppap-clean.eml", .ordinary),
             ("Tests/InspectionTests/Resources/mail/utf8-password-next-line.eml", .ordinary),
             ("Examples/ordinary-ppap.eml", .ordinary),
+            // Office (issue 3): benign specimens with the structure of the attack, and ordinary documents.
+            ("Tests/OfficeMacrosTests/Resources/vba/autoopen-powershell.docm", .lure),
+            ("Tests/OfficeMacrosTests/Resources/vba/autoopen-powershell.doc", .lure),
+            ("Tests/OfficeMacrosTests/Resources/xlm/synthetic/macro.xlsm.zip", .lure),
+            ("Tests/OfficeMacrosTests/Resources/xlm/synthetic/macro.slk", .lure),
+            ("Tests/Corpus/oletools/msodde/dde-test.docx", .lure),
+            ("Tests/Corpus/oletools/msodde/dde-test.xlsx", .lure),
+            ("Tests/Corpus/oletools/oleobj/sample_with_calc_embedded.doc", .lure),
+            ("Tests/OfficeMacrosTests/Resources/vba/format-table.docm", .ordinary),
+            ("Tests/OfficeMacrosTests/Resources/vba/cp932.docm", .ordinary),
+            ("Tests/Corpus/oletools/msodde/harmless-clean.docx", .ordinary),
+            ("Tests/Corpus/oletools/msodde/harmless-clean.docm", .ordinary),
+            ("Tests/Corpus/oletools/msodde/harmless-clean.doc", .ordinary),
+            ("Tests/Corpus/oletools/oleobj/embedded-simple-2007.docx", .ordinary),
+            ("Tests/Corpus/oletools/oleobj/embedded-simple-2007.xlsx", .ordinary),
+            ("Tests/Corpus/oletools/olevba/sample_with_vba.ppt", .ordinary),
+            ("Tests/Corpus/oletools/oleform/oleform-PR314.docm", .ordinary),
         ]
         let dir = RepoFile.root.appendingPathComponent("Tests/MIMETests/Resources/python-email")
         for name in try FileManager.default.contentsOfDirectory(atPath: dir.path).sorted() where name.hasPrefix("msg_") {
@@ -52,5 +69,6 @@ import Testing
         print(text)
         #expect(wrong.isEmpty, "\(wrong)")
         #expect((table[.ordinary]?[.clean] ?? 0) >= 50)
+        #expect((table[.lure]?[.malicious] ?? 0) >= 11)
     }
 }
