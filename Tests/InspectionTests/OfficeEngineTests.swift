@@ -154,3 +154,19 @@ import Testing
         #expect(r.has(.xlmPresent))
     }
 }
+
+@Suite struct PaddedDocumentTests {
+    /// Emotet (March 2023): a .doc padded with zeros at its end. The padding goes, the document stays whole (its
+    /// own zero-filled last sector included), and its macro is found.
+    @Test func trailingPaddingLeavesTheCompoundFileWhole() throws {
+        let doc = try RepoFile.bytes("Tests/OfficeMacrosTests/Resources/vba/autoopen-powershell.doc")
+        let padded = doc + [UInt8](repeating: 0, count: 3 << 20)
+        let r = Inspector().scan(StoredZIP.make([("請求書.doc", padded)])[...], name: "invoice.zip")
+        let entry = try #require(r.nodes.first { $0.name == "請求書.doc" })
+        #expect(entry.size == doc.count)
+        #expect(entry.paddingBytes == padded.count - doc.count)
+        #expect(r.has(.zeroPadding))
+        #expect(r.has(.macroMalicious))
+        #expect(!r.has(.officeMalformed))
+    }
+}

@@ -90,7 +90,9 @@ public struct Inspector: Sendable {
                 }
                 return nil
             }
+            var artifact = artifact
             let type = Sniffer.sniff(artifact.bytes)
+            if type == .ole2, !artifact.padding.isEmpty { Self.restoreSectorTail(&artifact) }
             var node = ArtifactNode(
                 path: path, name: artifact.name, type: type, declaredType: artifact.declaredType,
                 size: artifact.bytes.count, originalSize: artifact.originalSize,
@@ -142,6 +144,25 @@ public struct Inspector: Sendable {
                     sha1: digests.contains(.sha1) ? Self.hex(Insecure.SHA1.hash(data: raw)) : nil,
                     sha256: digests.contains(.sha256) ? Self.hex(SHA256.hash(data: raw)) : nil)
             }
+        }
+
+        /// Zero padding dropped after a compound file also took the zeros of its last sector (a CFB is a whole number
+        /// of sectors): put back the few that complete the sector, so the document is not reported as truncated.
+        static func restoreSectorTail(_ artifact: inout Artifact) {
+            let b = artifact.bytes
+            guard b.count >= 0x20 else { return }
+            let shift = Int(b[b.startIndex + 0x1E]) | Int(b[b.startIndex + 0x1F]) << 8
+            guard shift == 9 || shift == 12 else { return }
+            let sector = 1 << shift
+            let missing = (sector - b.count % sector) % sector
+            // Only when the last run of padding starts right where the kept content ends (trailing padding).
+            let droppedBefore = artifact.padding.dropLast().reduce(0) { $0 + $1.length }
+            guard missing > 0, let last = artifact.padding.last, last.offset == b.count + droppedBefore,
+                last.length >= missing
+            else { return }
+            artifact.bytes = (Array(b) + [UInt8](repeating: 0, count: missing))[...]
+            artifact.padding[artifact.padding.count - 1] = ZeroRun(
+                offset: last.offset + missing, length: last.length - missing)
         }
 
         static func hex(_ digest: some Digest) -> String {
