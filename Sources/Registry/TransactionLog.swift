@@ -19,8 +19,8 @@ import ByteCursor
 /// ```
 ///
 /// New-format entries are applied when their hashes are right, in sequence-number order across all the logs,
-/// starting at the primary file's primary sequence number and stopping at the first gap; entries older than the
-/// primary file are stale and skipped (they were already written). An old-format log is applied when it is valid
+/// starting at the primary file's secondary sequence number (the last write it completed, see ``applyNew``) and
+/// stopping at the first gap; older entries are stale and skipped (they were already written). An old-format log is applied when it is valid
 /// (checksum right, sequence numbers equal) and its last written time equals the primary file's. A primary file
 /// with a wrong checksum gets its base block back from the log's copy. Pages are written only inside the hive
 /// (which may grow up to the end of the pages a log actually carries): a log cannot make the reader allocate more
@@ -171,12 +171,17 @@ enum TransactionLog {
         return entries
     }
 
-    /// Applies new-format entries in sequence order from the primary sequence number on.
+    /// Applies new-format entries in sequence order from the secondary sequence number on.
+    ///
+    /// The regf specification says that entries from the primary sequence number on are applied. The corpus's
+    /// dirty NTUSER.DAT (primary 567, secondary 566) shows that the entry numbered like the secondary sequence
+    /// number is needed too: without it a value's data cell is left half written. Its pages are page images, so
+    /// applying it again when the primary file already holds them changes nothing; regipy starts there as well.
     static func applyNew(
         _ all: [Entry], to hive: inout [UInt8], primary: RegistryBaseBlock, logCount: Int, limits: RegistryLimits,
         log: inout AnomalyLog
     ) -> (logs: Int, entries: Int)? {
-        let start = primary.primarySequence
+        let start = min(primary.primarySequence, primary.secondarySequence)
         let stale = all.filter { $0.sequence < start }
         if !stale.isEmpty {
             log.record(
