@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Registry reader speed: every key and every value (data decoded) of SYSTEM_WIN_10_1709 (15.5 MB) and SYSTEM
+# (11.8 MB), Emoguard against regipy 6.5 (Python API, recurse_subkeys with values), in the same run.
+#
+#   bench/registry.sh
+#
+# Emoguard runs in the opt-in release harness Tests/RegistryTests/BenchmarkTests.swift (REGISTRY_BENCH=1): parse +
+# walk of the hive already in memory, best of REGISTRY_BENCH_RUNS (default 5), peak RSS from getrusage. regipy
+# runs once per hive in its own process, timed with GNU time (wall seconds, peak RSS). Results go to
+# bench/out/registry.txt. When the package does not build (another target in progress), the harness is built in a
+# temporary package that holds only ByteCursor, Charsets, Registry, CLZMA and the Registry tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+hives=(SYSTEM_WIN_10_1709 SYSTEM)
+mkdir -p bench/out
+[ -x /usr/bin/time ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time
+[ -x bench/.venv-regipy/bin/python ] || {
+  python3 -m venv bench/.venv-regipy && bench/.venv-regipy/bin/pip install -q "regipy[cli]==6.5.0"
+}
+for h in "${hives[@]}"; do xz -dc "Tests/Corpus/regipy-hives/$h.xz" > "bench/out/$h"; done
+
+# Emoguard.
+pkg=$root
+if ! swift package --scratch-path .build-bench describe >/dev/null 2>&1; then
+  pkg=$(mktemp -d /tmp/emoguard-registry-bench.XXXXXX)
+  mkdir -p "$pkg/Sources" "$pkg/Tests"
+  for d in ByteCursor Charsets Registry CLZMA; do ln -s "$root/Sources/$d" "$pkg/Sources/$d"; done
+  ln -s "$root/Tests/RegistryTests" "$pkg/Tests/RegistryTests"
+  cat > "$pkg/Package.swift" <<'SWIFT'
+// swift-tools-version: 6.0
+import PackageDescription
+let strict: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+let package = Package(
+    name: "RegistryBench",
+    targets: [
+        .target(name: "ByteCursor", swiftSettings: strict),
+        .target(name: "Charsets", dependencies: ["ByteCursor"], swiftSettings: strict),
+        .target(name: "Registry", dependencies: ["ByteCursor", "Charsets"], swiftSettings: strict),
+        .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        .testTarget(
+            name: "RegistryTests", dependencies: ["Registry", "ByteCursor", "CLZMA"], resources: [.copy("Resources")],
+            swiftSettings: strict),
+    ],
+    swiftLanguageModes: [.v6]
+)
+SWIFT
+  echo "(package does not build: benchmarking in $pkg)"
+fi
+(cd "$pkg" && REGISTRY_BENCH=1 swift test -c release --scratch-path "$root/.build-bench" -Xswiftc -enable-testing \
+  --filter RegistryTests.BenchmarkTests 2>&1) | grep -E "^BENCH" > bench/out/registry-emoguard.txt
+cat bench/out/registry-emoguard.txt
+
+# regipy, and the ratio.
+for h in "${hives[@]}"; do
+  /usr/bin/time -f "%e %M" -o bench/out/.t bench/.venv-regipy/bin/python bench/registry_regipy.py "bench/out/$h" \
+    2>/dev/null | tee "bench/out/registry-regipy-$h.txt"
+  read -r rs rm < <(tail -n 1 bench/out/.t)
+  es=$(grep "registry $h:" bench/out/registry-emoguard.txt | sed -E 's/.* ([0-9.]+) s, .*/\1/')
+  erss=$(grep "registry $h:" bench/out/registry-emoguard.txt | sed -E 's/.*peak RSS ([0-9]+) KiB.*/\1/')
+  python3 -c "print('RATIO $h: regipy %.2f s (peak RSS %d KiB), emoguard %.4f s (peak RSS %d KiB): %.0fx faster' % ($rs, $rm, $es, $erss, $rs / $es))"
+done | tee bench/out/registry.txt
