@@ -7,8 +7,9 @@
 # Emoguard runs in the opt-in release harness Tests/RegistryTests/BenchmarkTests.swift (REGISTRY_BENCH=1): parse +
 # walk of the hive already in memory, best of REGISTRY_BENCH_RUNS (default 5), peak RSS from getrusage. regipy
 # runs once per hive in its own process, timed with GNU time (wall seconds, peak RSS). Results go to
-# bench/out/registry.txt. When the package does not build (another target in progress), the harness is built in a
-# temporary package that holds only ByteCursor, Charsets, Registry, CLZMA and the Registry tests.
+# bench/out/registry.txt. The harness is built in release in a temporary package that holds only ByteCursor,
+# Charsets, Registry, CLZMA and the Registry tests (symlinked), so that it neither waits for the whole package
+# (swift-crypto) nor depends on other targets being buildable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -21,9 +22,9 @@ mkdir -p bench/out
 for h in "${hives[@]}"; do xz -dc "Tests/Corpus/regipy-hives/$h.xz" > "bench/out/$h"; done
 
 # Emoguard.
-pkg=$root
-if ! swift package --scratch-path .build-bench describe >/dev/null 2>&1; then
-  pkg=$(mktemp -d /tmp/emoguard-registry-bench.XXXXXX)
+pkg=$(mktemp -d /tmp/emoguard-registry-bench.XXXXXX)
+trap 'rm -rf "$pkg"' EXIT
+{
   mkdir -p "$pkg/Sources" "$pkg/Tests"
   for d in ByteCursor Charsets Registry CLZMA; do ln -s "$root/Sources/$d" "$pkg/Sources/$d"; done
   ln -s "$root/Tests/RegistryTests" "$pkg/Tests/RegistryTests"
@@ -45,9 +46,8 @@ let package = Package(
     swiftLanguageModes: [.v6]
 )
 SWIFT
-  echo "(package does not build: benchmarking in $pkg)"
-fi
-(cd "$pkg" && REGISTRY_BENCH=1 swift test -c release --scratch-path "$root/.build-bench" -Xswiftc -enable-testing \
+}
+(cd "$pkg" && REGISTRY_BENCH=1 swift test -c release --scratch-path "$root/.build-bench-registry" -Xswiftc -enable-testing \
   --filter RegistryTests.BenchmarkTests 2>&1) | grep -E "^BENCH" > bench/out/registry-emoguard.txt
 cat bench/out/registry-emoguard.txt
 

@@ -185,27 +185,38 @@ struct HiveBuilder {
             valueList = cell(vks.flatMap { Self.le32($0) })
             valueLists[path] = valueList
         }
+        // The lists are allocated before the subkeys (their sizes are known), so they come early in the file.
+        var subkeyList: UInt32 = 0xFFFF_FFFF
+        var leaves: [(offset: UInt32, range: Range<Int>)] = []
+        let n = key.subkeys.count
+        if n > 0 {
+            switch key.list {
+            case .lf, .lh: subkeyList = reserve(4 + 8 * n)
+            case .li: subkeyList = reserve(4 + 4 * n)
+            case .ri(let perLeaf):
+                let count = (n + perLeaf - 1) / perLeaf
+                subkeyList = reserve(4 + 4 * count)
+                for i in 0..<count {
+                    let range = (i * perLeaf)..<min((i + 1) * perLeaf, n)
+                    leaves.append((reserve(4 + 8 * range.count), range))
+                }
+            }
+            subkeyLists[path] = subkeyList
+        }
         var children: [UInt32] = []
         for child in key.subkeys {
             let childPath = path.isEmpty ? child.name : path + "\\" + child.name
             children.append(add(child, parent: nk, path: childPath, lastWritten: lastWritten))
         }
-        var subkeyList: UInt32 = 0xFFFF_FFFF
-        if !children.isEmpty {
+        if n > 0 {
             switch key.list {
-            case .lf: subkeyList = cell(Self.leaf("lf", children))
-            case .lh: subkeyList = cell(Self.leaf("lh", children))
-            case .li: subkeyList = cell(Self.leaf("li", children))
-            case .ri(let perLeaf):
-                var leaves: [UInt32] = []
-                var i = 0
-                while i < children.count {
-                    leaves.append(cell(Self.leaf("lf", Array(children[i..<min(i + perLeaf, children.count)]))))
-                    i += perLeaf
-                }
-                subkeyList = cell(Self.indexRoot(leaves))
+            case .lf: fill(subkeyList, Self.leaf("lf", children))
+            case .lh: fill(subkeyList, Self.leaf("lh", children))
+            case .li: fill(subkeyList, Self.leaf("li", children))
+            case .ri:
+                for leaf in leaves { fill(leaf.offset, Self.leaf("lf", Array(children[leaf.range]))) }
+                fill(subkeyList, Self.indexRoot(leaves.map(\.offset)))
             }
-            subkeyLists[path] = subkeyList
         }
         fill(
             nk,
