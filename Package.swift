@@ -18,6 +18,13 @@ let package = Package(
         .library(name: "OfficeMacros", targets: ["OfficeMacros"]),
         .library(name: "OOXML", targets: ["OOXML"]),
         .library(name: "OfficeCrypto", targets: ["OfficeCrypto"]),
+        .library(name: "ShellLink", targets: ["ShellLink"]),
+        .library(name: "PE", targets: ["PE"]),
+        .library(name: "OneNote", targets: ["OneNote"]),
+        .library(name: "RTF", targets: ["RTF"]),
+        .library(name: "DiskImage", targets: ["DiskImage"]),
+        .library(name: "Scripts", targets: ["Scripts"]),
+        .library(name: "HTML", targets: ["HTML"]),
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "HostCheck", targets: ["HostCheck"]),
         .library(name: "Inspection", targets: ["Inspection"]),
@@ -58,6 +65,14 @@ let package = Package(
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
             swiftSettings: strict),
+        // The other lures (issue 5): shortcuts, executables, OneNote, RTF, disk images and archives, scripts, HTML.
+        .target(name: "ShellLink", dependencies: ["ByteCursor", "Charsets"], swiftSettings: strict),
+        .target(name: "PE", dependencies: ["ByteCursor", "Charsets"], swiftSettings: strict),
+        .target(name: "OneNote", dependencies: ["ByteCursor", "Charsets", "CZlib"], swiftSettings: strict),
+        .target(name: "RTF", dependencies: ["ByteCursor", "Charsets", "CompoundFile"], swiftSettings: strict),
+        .target(name: "DiskImage", dependencies: ["ByteCursor", "Charsets", "CZlib"], swiftSettings: strict),
+        .target(name: "Scripts", dependencies: ["ByteCursor", "Charsets", "OfficeMacros"], swiftSettings: strict),
+        .target(name: "HTML", dependencies: ["ByteCursor", "Charsets", "Scripts"], swiftSettings: strict),
         // Windows registry hives (regf), and EmoCheck's logic over a host snapshot (issue 4).
         .target(name: "Registry", dependencies: ["ByteCursor", "Charsets"], swiftSettings: strict),
         .target(name: "HostCheck", dependencies: ["Registry", "ByteCursor", "Charsets", "Inspection"], swiftSettings: strict),
@@ -102,6 +117,27 @@ let package = Package(
         .testTarget(
             name: "OfficeCryptoTests", dependencies: ["OfficeCrypto", "CompoundFile", "ByteCursor"],
             resources: [.copy("Resources")], swiftSettings: strict),
+        .testTarget(
+            name: "ShellLinkTests", dependencies: ["ShellLink", "ByteCursor"], resources: [.copy("Resources")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "PETests", dependencies: ["PE", "ByteCursor"], resources: [.copy("Resources")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "OneNoteTests", dependencies: ["OneNote", "ByteCursor"], resources: [.copy("Resources")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "RTFTests", dependencies: ["RTF", "ByteCursor"], resources: [.copy("Resources")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "DiskImageTests", dependencies: ["DiskImage", "ByteCursor"], resources: [.copy("Resources")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "ScriptsTests", dependencies: ["Scripts", "ByteCursor"], resources: [.copy("Resources")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "HTMLTests", dependencies: ["HTML", "ByteCursor"], resources: [.copy("Resources")],
+            swiftSettings: strict),
         .testTarget(
             name: "RegistryTests", dependencies: ["Registry", "ByteCursor", "CLZMA"], resources: [.copy("Resources")],
             swiftSettings: strict),
