@@ -48,6 +48,30 @@ struct CLI {
             stderr: String(decoding: e, as: UTF8.self), stdoutData: o)
     }
 
+    /// Runs the binary and measures that one child's peak RSS (KB) with wait4: getrusage(RUSAGE_CHILDREN) would
+    /// report the largest of every child the test process ever had, including other tests' children.
+    static func runMeasured(_ args: [String]) throws -> (output: Output, maxRSSKB: Int) {
+        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("emoguard-out-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: outURL) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, outURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ([binary.path] + args).map { strdup($0) } + [nil]
+        defer { for a in argv { free(a) } }
+        var pid = pid_t()
+        let rc = posix_spawn(&pid, binary.path, &actions, nil, argv, environ)
+        guard rc == 0 else { throw CocoaError(.executableLoad) }
+        var status: Int32 = 0
+        var usage = rusage()
+        _ = wait4(pid, &status, 0, &usage)
+        let data = (try? Data(contentsOf: outURL)) ?? Data()
+        let exit = (status >> 8) & 0xFF
+        return (Output(status: exit, stdout: String(decoding: data, as: UTF8.self), stderr: "", stdoutData: data),
+            Int(usage.ru_maxrss))
+    }
+
     static func json(_ out: Output) throws -> [String: Any] {
         let obj = try JSONSerialization.jsonObject(with: out.stdoutData)
         return obj as? [String: Any] ?? [:]
@@ -213,12 +237,10 @@ struct CLI {
         defer { try? FileManager.default.removeItem(at: dir) }
         let msg = try Data(contentsOf: CLI.packageRoot.appendingPathComponent(CLI.fixture("ppap-clean.eml")))
         for i in 0..<300 { try msg.write(to: dir.appendingPathComponent("m\(i).eml")) }
-        let out = try CLI.run(["scan", "--json", "--jobs", "1", dir.path])
+        let (out, rss) = try CLI.runMeasured(["scan", "--json", "--jobs", "1", dir.path])
         #expect(out.status == 0)
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
         // 300 files x 4 MiB of read buffer would be 1.2 GB; the debug binary itself needs about 40 MB.
-        #expect(Int(usage.ru_maxrss) / 1024 < 150, "peak RSS \(usage.ru_maxrss / 1024) MB")
+        #expect(rss / 1024 < 150, "peak RSS \(rss / 1024) MB")
     }
 }
 
@@ -235,10 +257,8 @@ struct CLI {
         let path = dir.appendingPathComponent("padded.zip")
         try Data(zip).write(to: path)
 
-        let out = try CLI.run(["scan", "--json", path.path])
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        let peakMB = Int(usage.ru_maxrss) / 1024  // kilobytes on Linux
+        let (out, rss) = try CLI.runMeasured(["scan", "--json", path.path])
+        let peakMB = rss / 1024  // kilobytes on Linux
         #expect(peakMB < 100, "peak RSS \(peakMB) MB")
 
         let results = try #require(try CLI.json(out)["results"] as? [[String: Any]])
