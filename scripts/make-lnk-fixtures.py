@@ -302,7 +302,9 @@ def fixtures():
     unc = "\\\\files.example.invalid\\share\\update.exe"
     out["unc"] = (
         pylnk(unc),
-        {"target": unc, "environmentTarget": unc, "networkPath": "\\\\FILES.EXAMPLE.INVALID\\SHARE\\update.exe",
+        # pylnk3 0.4.3 writes the file name inside the CommonNetworkRelativeLink and points CommonPathSuffix at
+        # its terminator: by [MS-SHLLINK] the suffix is empty and the network path is the share alone.
+        {"target": unc, "environmentTarget": unc, "networkPath": "\\\\FILES.EXAMPLE.INVALID\\SHARE",
          "indicators": ["remote-target"]})
     out["tracker"] = tracker_lnk()
     out["ansi"] = ansi_lnk()

@@ -52,10 +52,11 @@ public struct LinkInfo: Sendable, Hashable {
         return base.hasSuffix("\\") ? base + suffix : base + "\\" + suffix
     }
 
-    /// Parses a LinkInfo whose bytes (its size field included) `cursor` covers; `start` is their offset.
-    init(_ cursor: ByteCursor, start: Int, charset: Charset, log: inout AnomalyLog) throws {
-        var c = cursor
-        let size = Int(try c.readUInt32LE())
+    /// Parses a LinkInfo from its bytes (its size field included); `start` is their offset in the input.
+    init(_ bytes: ArraySlice<UInt8>, start: Int, charset: Charset, log: inout AnomalyLog) throws {
+        var c = ByteCursor(bytes)
+        let size = bytes.count
+        _ = try c.readUInt32LE()
         let headerSize = Int(try c.readUInt32LE())
         flags = try c.readUInt32LE()
         let volumeIDOffset = Int(try c.readUInt32LE())
@@ -74,11 +75,11 @@ public struct LinkInfo: Sendable, Hashable {
         /// The bytes from `offset` (relative to the structure) to the end of the structure.
         func tail(_ offset: Int, _ what: String) -> ArraySlice<UInt8>? {
             guard offset > 0 else { return nil }
-            guard offset < size, let bytes = try? cursor.slice(at: start + offset, count: size - offset) else {
+            guard offset < size else {
                 log.record(.badLinkInfo, offset: start, "\(what) offset \(offset) is outside the \(size)-byte LinkInfo")
                 return nil
             }
-            return bytes
+            return bytes.dropFirst(offset)
         }
         func string(_ offset: Int, unicode: Bool, _ what: String) -> String? {
             guard let bytes = tail(offset, what) else { return nil }

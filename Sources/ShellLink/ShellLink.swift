@@ -205,7 +205,7 @@ private struct Parser {
         }
         if size < 0x1C { log.record(.badLinkInfo, offset: at, "LinkInfoSize \(size) is below 0x1C") }
         do {
-            link.linkInfo = try LinkInfo(info, start: at, charset: charset, log: &log)
+            link.linkInfo = try LinkInfo(info.remainingBytes, start: at, charset: charset, log: &log)
         } catch {
             log.record(.badLinkInfo, offset: at, "LinkInfo cut short: \(error)")
         }
