@@ -138,7 +138,7 @@ public struct DiskImage: Sendable {
                 if let udf = UDFReader.open(volume: volume, limits: limits, anomalies: &anomalies) {
                     views.append(udf.walk(anomalies: &anomalies))
                     systems.append(.udf)
-                    for p in udf.partitions.values { declaredEnd = max(declaredEnd, p.start &+ p.length) }
+                    declaredEnd = max(declaredEnd, udf.declaredEnd)
                 }
             }
             if let primary = descriptors.primary {
@@ -200,15 +200,25 @@ public struct DiskImage: Sendable {
     static func merge(_ views: [View], into listing: inout Listing) {
         guard let primary = views.first else { return }
         var data: [[Int]: String] = [:]
+        var hiddenByData: [[Int]: Bool] = [:]
         var paths = Set<String>()
         for (entry, layout) in primary.found {
-            if !entry.isDirectory, let o = entry.extentOffset { data[[o, Int(clamping: entry.size)]] = entry.path }
+            if !entry.isDirectory, let o = entry.extentOffset {
+                data[[o, Int(clamping: entry.size)]] = entry.path
+                hiddenByData[[o, Int(clamping: entry.size)]] = entry.isHidden
+            }
             paths.insert(entry.path.lowercased())
             if !listing.add(entry, layout) { return }
         }
         for view in views.dropFirst() {
             for (entry, layout) in view.found where !entry.isDirectory {
                 if let o = entry.extentOffset, let shown = data[[o, Int(clamping: entry.size)]] {
+                    if let hidden = hiddenByData[[o, Int(clamping: entry.size)]], hidden != entry.isHidden {
+                        listing.anomalies.add(
+                            .viewMismatch, path: shown,
+                            "\(entry.isHidden ? "hidden" : "visible") in the \(view.source) tree, "
+                                + "\(hidden ? "hidden" : "visible") in the \(primary.source) tree")
+                    }
                     if view.longNames, primary.longNames, shown.lowercased() != entry.path.lowercased(),
                         !shown.lowercased().hasPrefix(entry.path.lowercased())
                     {

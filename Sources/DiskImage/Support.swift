@@ -63,7 +63,8 @@ struct Record {
         guard offset >= 0, count >= 0, offset <= self.count, count <= self.count - offset else {
             throw CursorError.outOfRange(offset: base &+ offset, size: self.count)
         }
-        return try cursor.slice(at: try add(base, offset), count: count)
+        var c = try at(offset)
+        return try c.readBytes(count)
     }
 }
 

@@ -25,6 +25,8 @@ struct UDFReader {
     let partitions: [Int: (start: Int, length: Int)]
     let fileSetDescriptor: (block: Int, partition: Int)
     let label: String?
+    /// The end of the volume as its structures declare it: the last partition, or the last anchor.
+    var declaredEnd = 0
 
     enum Tag: UInt16 {
         case primaryVolume = 1, anchor = 2, pointer = 3, partition = 5, logicalVolume = 6, terminating = 8
@@ -86,10 +88,20 @@ struct UDFReader {
         _ = try? tag(avdp, location: nil, anomalies: &anomalies)
         for (lengthField, locationField) in [(16, 20), (24, 28)] {
             guard let length = try? avdp.u32(lengthField), let location = try? avdp.u32(locationField) else { continue }
-            if let reader = readSequence(
+            if var reader = readSequence(
                 volume: volume, limits: limits, sectorSize: sectorSize, location: Int(location), length: Int(length),
                 anomalies: &anomalies)
             {
+                // The other anchors sit at the last sector and 256 sectors before it.
+                reader.declaredEnd = reader.partitions.values.map { $0.start &+ $0.length }.max() ?? 0
+                let last = volume.length / sectorSize - 1
+                for sector in [last, last - 256] where sector > 256 {
+                    if let r = try? volume.record(sector * sectorSize, sectorSize),
+                        (try? tag(r, location: sector, anomalies: &scratch)) == Tag.anchor.rawValue
+                    {
+                        reader.declaredEnd = max(reader.declaredEnd, (sector + 1) * sectorSize)
+                    }
+                }
                 return reader
             }
             anomalies.add(.malformedRecord, offset: volume.base, "main UDF volume descriptor sequence unusable")
@@ -402,20 +414,19 @@ struct UDFReader {
             var c = ByteCursor(data)
             while c.remaining >= 38 {
                 let start = c.offset
-                guard let r = try? Record(c, at: start, count: 38) else { break }
-                guard (try? Self.tag(r, location: nil, anomalies: &anomalies)) == Tag.fileIdentifier.rawValue,
-                    let characteristics = try? r.u8(18), let nameLength = try? r.u8(19),
-                    let block = try? r.u32(24), let partition = try? r.u16(28), let implLength = try? r.u16(36)
+                guard let head = try? Record(c, at: start, count: 38), let implLength = try? head.u16(36),
+                    let nameLength = try? head.u8(19)
+                else { break }
+                let used = 38 + Int(implLength) + Int(nameLength)
+                let length = (used + 3) & ~3
+                guard used <= c.remaining, let r = try? Record(c, at: start, count: min(length, c.remaining)),
+                    (try? Self.tag(r, location: nil, anomalies: &anomalies)) == Tag.fileIdentifier.rawValue,
+                    let characteristics = try? r.u8(18), let block = try? r.u32(24), let partition = try? r.u16(28),
+                    let fid = try? c.readBytes(min(length, c.remaining))
                 else {
                     if data[start...].contains(where: { $0 != 0 }) {
                         anomalies.add(.malformedRecord, path: dir.path, "bad file identifier descriptor at byte \(start)")
                     }
-                    break
-                }
-                let length = (38 + Int(implLength) + Int(nameLength) + 3) & ~3
-                guard let fid = try? c.readBytes(min(length, c.remaining)), fid.count >= 38 + Int(implLength) + Int(nameLength)
-                else {
-                    anomalies.add(.malformedRecord, path: dir.path, "file identifier descriptor cut short")
                     break
                 }
                 if characteristics & 0x08 != 0 || characteristics & 0x04 != 0 { continue }  // parent, deleted
