@@ -36,6 +36,22 @@ public struct HostCheckResult: Sendable, Codable {
 
     /// Whether anything was detected (what EmoCheck's `is_infected` says and the exit status reflects).
     public var isInfected: Bool { !detections.isEmpty }
+
+    public init(
+        hostname: String?, volumeSerial: VolumeSerial?, systemDrive: String, sources: [String],
+        processSources: [String]?, processCount: Int?, detections: [HostDetection], skipped: [SkippedGeneration],
+        notes: [SnapshotNote]
+    ) {
+        self.hostname = hostname
+        self.volumeSerial = volumeSerial
+        self.systemDrive = systemDrive
+        self.sources = sources
+        self.processSources = processSources
+        self.processCount = processCount
+        self.detections = detections
+        self.skipped = skipped
+        self.notes = notes
+    }
 }
 
 /// A generation that could not be checked.
@@ -68,7 +84,9 @@ public struct HostChecker: Sendable {
         detections += ScanV3.detect(ctx)
         detections += ScanV4.detect(ctx)
         detections += ScanV5.detect(ctx)
-        detections += Scan2022.detect(ctx)
+        // A file v4 already reports (EmoCheck's rundll32 patterns) is not reported again as 2022-2023.
+        let v4Files = Set(detections.filter { $0.generation == .v4 }.compactMap { $0.file?.windowsPath.lowercased() })
+        detections += Scan2022.detect(ctx).filter { !v4Files.contains($0.file?.windowsPath.lowercased() ?? "") }
 
         var skipped: [SkippedGeneration] = []
         if snapshot.volumeSerial == nil {
@@ -106,7 +124,8 @@ public struct HostChecker: Sendable {
                 }
                 guard limits.maxInspectedFiles.allows(count + 1) else { break }
                 count += 1
-                let result = SuspiciousFileInspector.inspect(path: local, name: detections[i].file.map { WindowsPaths.fileName($0.windowsPath) }, inspector: inspector)
+                // No name: the engine's name checks are about mail attachments; the content speaks for itself.
+                let result = SuspiciousFileInspector.inspect(path: local, name: nil, inspector: inspector)
                 inspected[local] = result
                 detections[i].file?.inspection = result
             }

@@ -9,11 +9,12 @@ public enum HostCheckTextReport {
         var out: [String] = []
         func field(_ key: String, _ value: String) {
             let label = Text.label(key, lang)
-            let width = lang == .ja ? 14 : 14
-            let pad = String(repeating: " ", count: max(1, width - label.count))
+            let width = lang == .ja ? 16 : 14
+            let pad = String(repeating: " ", count: max(1, width - Printable.width(label)))
             out.append("     \(label)\(pad): \(value)")
         }
-        func more(_ value: String) { out.append("                     " + value) }
+        let indent = String(repeating: " ", count: 5 + (lang == .ja ? 16 : 14) + 2)
+        func more(_ value: String) { out.append(indent + value) }
 
         out.append(Text.label("header", lang))
         out.append(rule)

@@ -120,6 +120,17 @@ enum Text {
 /// Untrusted text (file names, command lines, registry data) made safe for a terminal: control characters become
 /// `\u{…}`.
 enum Printable {
+    /// Columns a string takes on a terminal: East Asian wide characters take two.
+    static func width(_ s: String) -> Int {
+        s.unicodeScalars.reduce(0) { n, c in
+            let v = c.value
+            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+                || (0xFFE0...0xFFE6).contains(v)
+            return n + (wide ? 2 : 1)
+        }
+    }
+
     static func escape(_ s: String) -> String {
         var out = ""
         for scalar in s.unicodeScalars {
