@@ -93,12 +93,7 @@ struct FATReader {
         let present = max(0, volume.length - dataOffset) / max(1, clusterBytes) + 2
         trackable = min(clusterCount + 2, present)
         seen = Array(repeating: 0, count: trackable / 64 + 1)
-        let declared = total * bytesPerSector
-        declaredBytes = declared
-        if declared > volume.length {
-            anomalies.add(
-                .truncated, offset: volume.base, "FAT volume declares \(declared) bytes, \(volume.length) present")
-        }
+        declaredBytes = total * bytesPerSector
     }
 
     // MARK: - Clusters
