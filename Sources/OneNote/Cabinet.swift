@@ -146,6 +146,10 @@ public struct CabinetArchive: Sendable {
                 log.record(.unsupportedCompression, offset: c.offset - 2, "folder \(folders.count) uses compression 0x\(String(type, radix: 16)) (\(compression))")
             default: break
             }
+            let minimumBlockSize = 8 + dataReserve
+            if let first = Int(exactly: start), Int(blocks) > max(0, bytes.count - first) / minimumBlockSize {
+                log.record(.truncatedFolder, offset: c.offset, "folder \(folders.count) declares \(blocks) data blocks, more than the input can hold")
+            }
             folders.append(CabinetFolder(dataOffset: start, blockCount: blocks, compression: compression, typeCompress: type))
         }
         self.folders = folders

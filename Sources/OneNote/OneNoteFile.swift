@@ -232,26 +232,39 @@ enum BlobScanner {
                 break
             }
             let dataStart = offset + headerSize
-            var length: UInt64 = 0
-            if var c = try? cursor.cursor(at: offset + 16, count: 8), let l = try? c.readUInt64LE() { length = l }
+            var lengthField: UInt64? = nil
+            if var c = try? cursor.cursor(at: offset + 16, count: 8) { lengthField = try? c.readUInt64LE() }
+            let length = lengthField ?? 0
             let available = max(0, bytes.count - dataStart)
             let wanted = Int(exactly: length) ?? Int.max
-            let truncated = wanted > available
+            let truncated = lengthField == nil || wanted > available
             let count = min(wanted, available)
             let data = (try? cursor.slice(at: min(dataStart, bytes.count), count: count)) ?? bytes.suffix(0)
             if truncated {
                 log.record(.truncatedBlob, offset: offset, "a blob of \(length) bytes with \(available) left in the input")
+            } else if let footerEnd = footerEnd(cursor, offset: offset, dataStart: dataStart, count: count) {
+                coveredUntil = footerEnd
             } else {
-                let footerAt = dataStart + count + (8 - count % 8) % 8
-                if (try? cursor.slice(at: footerAt, count: 16)).map(Array.init) == GUID.blobFooter?.bytes {
-                    coveredUntil = footerAt + 16
-                } else {
-                    log.record(.missingFooter, offset: offset, "no footer GUID after a blob of \(length) bytes")
-                }
+                log.record(.missingFooter, offset: offset, "no footer GUID after a blob of \(length) bytes")
             }
             out.append(FoundBlob(offset: offset, bytes: data, declaredLength: length, truncated: truncated))
         }
         return out
+    }
+
+    /// Where the footer GUID ends, if it is in place. The specification pads the data "to an 8-byte boundary";
+    /// writers differ on what is aligned (the data's length, or the structure in the file), and some write no
+    /// padding, so each of those positions is accepted.
+    static func footerEnd(_ cursor: ByteCursor, offset: Int, dataStart: Int, count: Int) -> Int? {
+        guard let footer = GUID.blobFooter?.bytes else { return nil }
+        let dataEnd = dataStart + count
+        let positions = [
+            dataStart + (count + 7) / 8 * 8, offset + (headerSize + count + 7) / 8 * 8, dataEnd,
+        ]
+        for at in positions where (try? cursor.slice(at: at, count: 16)).map(Array.init) == footer {
+            return at + 16
+        }
+        return nil
     }
 
     /// Header GUIDs inside a well-formed blob's data belong to that data (an embedded `.one`): not listed here.
