@@ -102,7 +102,8 @@ struct AnomalyLog: Sendable {
             items.append(RegistryAnomaly(code, offset: offset, detail: detail()))
         } else if n == limit {
             items.append(
-                RegistryAnomaly(.tooManyAnomalies, offset: offset, detail: "more than \(limit) \(code) anomalies"))
+                RegistryAnomaly(.tooManyAnomalies, offset: offset, detail: "more than \(limit) \(code) anomalies")
+            )
         }
     }
 

@@ -108,7 +108,9 @@ public struct RegistryBaseBlock: Sendable, Hashable {
 
     /// Writes the sequence numbers, the hive bins data size and a fresh checksum into a primary file's base block.
     static func patch(
-        _ hive: inout [UInt8], sequence: UInt32, hiveBinsDataSize: UInt32? = nil
+        _ hive: inout [UInt8],
+        sequence: UInt32,
+        hiveBinsDataSize: UInt32? = nil
     ) {
         guard hive.count >= logCopySize else { return }
         store(sequence, at: 4, in: &hive)

@@ -46,8 +46,10 @@ struct Bins: Sendable {
         }
         if size > available {
             log.record(
-                .truncatedHive, offset: bytes.count,
-                "the base block declares \(size) bytes of hive bins, the file holds \(available)")
+                .truncatedHive,
+                offset: bytes.count,
+                "the base block declares \(size) bytes of hive bins, the file holds \(available)"
+            )
             size = available - available % Self.pageSize
         }
         dataSize = size
@@ -59,7 +61,8 @@ struct Bins: Sendable {
         var damaged = false
         while page < pages {
             let offset = page * Self.pageSize
-            var header = (try? file.cursor(at: RegistryBaseBlock.size + offset, count: Self.headerSize))
+            var header =
+                (try? file.cursor(at: RegistryBaseBlock.size + offset, count: Self.headerSize))
                 ?? ByteCursor([])
             let signature = try? header.readUInt32LE()
             let claimed = try? header.readUInt32LE()
@@ -67,8 +70,10 @@ struct Bins: Sendable {
             guard signature == Self.signature else {
                 if !damaged {
                     log.record(
-                        .badHBin, offset: RegistryBaseBlock.size + offset,
-                        "no hbin signature at hive bin offset \(offset); searching for the next hive bin")
+                        .badHBin,
+                        offset: RegistryBaseBlock.size + offset,
+                        "no hbin signature at hive bin offset \(offset); searching for the next hive bin"
+                    )
                 }
                 damaged = true
                 page += 1
@@ -78,14 +83,18 @@ struct Bins: Sendable {
             var binLength = length
             if binLength < Self.pageSize || binLength % Self.pageSize != 0 || binLength > size - offset {
                 log.record(
-                    .badHBin, offset: RegistryBaseBlock.size + offset + 8,
-                    "hive bin at \(offset) has size \(length); one page is used")
+                    .badHBin,
+                    offset: RegistryBaseBlock.size + offset + 8,
+                    "hive bin at \(offset) has size \(length); one page is used"
+                )
                 binLength = Self.pageSize
             }
             if claimed.map({ Int($0) }) != offset {
                 log.record(
-                    .badHBin, offset: RegistryBaseBlock.size + offset + 4,
-                    "hive bin at \(offset) says it is at \(claimed.map { String($0) } ?? "?")")
+                    .badHBin,
+                    offset: RegistryBaseBlock.size + offset + 4,
+                    "hive bin at \(offset) says it is at \(claimed.map { String($0) } ?? "?")"
+                )
             }
             for p in page..<(page + binLength / Self.pageSize) {
                 starts[p] = offset
@@ -122,7 +131,9 @@ struct Bins: Sendable {
     func cell(at offset: UInt32, log: inout AnomalyLog, _ what: @autoclosure () -> String) -> Cell? {
         switch cell(at: offset) {
         case .success(let (cell, problem)):
-            if let problem { log.record(.badCell, offset: Int(offset) + RegistryBaseBlock.size, "\(what()): \(problem)") }
+            if let problem {
+                log.record(.badCell, offset: Int(offset) + RegistryBaseBlock.size, "\(what()): \(problem)")
+            }
             return cell
         case .failure(.outOfRange(let reason)):
             log.record(.cellOutOfRange, offset: Int(offset) + RegistryBaseBlock.size, "\(what()): \(reason)")

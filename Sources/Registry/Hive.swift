@@ -58,27 +58,36 @@ public struct RegistryHive: Sendable {
         let given = try RegistryBaseBlock(parsing: bytes)
         guard limits.maxHiveBytes.allows(bytes.count) else {
             throw RegistryError(
-                .limitExceeded, "\(limits.maxHiveBytes.name): \(bytes.count) exceeds \(limits.maxHiveBytes.maximum)")
+                .limitExceeded,
+                "\(limits.maxHiveBytes.name): \(bytes.count) exceeds \(limits.maxHiveBytes.maximum)"
+            )
         }
         guard given.majorVersion == 1 else {
             throw RegistryError(.badBaseBlock, "major version \(given.majorVersion)", offset: 20)
         }
         guard given.fileType == 0 else {
             throw RegistryError(
-                .badBaseBlock, "file type \(given.fileType): a transaction log, not a primary file", offset: 28)
+                .badBaseBlock,
+                "file type \(given.fileType): a transaction log, not a primary file",
+                offset: 28
+            )
         }
         checksumValid = given.checksumValid
         isDirty = given.isDirty
         if !given.checksumValid {
             log.record(
-                .badChecksum, offset: 508,
-                "base block checksum \(hex(given.checksum)), computed \(hex(given.computedChecksum))")
+                .badChecksum,
+                offset: 508,
+                "base block checksum \(hex(given.checksum)), computed \(hex(given.computedChecksum))"
+            )
         }
         if given.isDirty {
             log.record(
-                .dirtyHive, offset: 4,
+                .dirtyHive,
+                offset: 4,
                 "primary sequence \(given.primarySequence), secondary \(given.secondarySequence)"
-                    + (given.checksumValid ? "" : ", wrong checksum"))
+                    + (given.checksumValid ? "" : ", wrong checksum")
+            )
         }
 
         var hive = bytes
@@ -86,7 +95,8 @@ public struct RegistryHive: Sendable {
         var replayedEntries = 0
         if !logs.isEmpty {
             if given.isDirty {
-                if let outcome = TransactionLog.replay(hive: bytes, base: given, logs: logs, limits: limits, log: &log) {
+                if let outcome = TransactionLog.replay(hive: bytes, base: given, logs: logs, limits: limits, log: &log)
+                {
                     hive = outcome.bytes[...]
                     replayedLogs = outcome.logsUsed
                     replayedEntries = outcome.entries
@@ -111,11 +121,18 @@ public struct RegistryHive: Sendable {
         case .success(let node): rootNode = node
         case .failure(.bad(let reason)), .failure(.outOfRange(let reason)):
             throw RegistryError(
-                .badRoot, "root cell \(base.rootCellOffset): \(reason)",
-                offset: Int(base.rootCellOffset) + RegistryBaseBlock.size)
+                .badRoot,
+                "root cell \(base.rootCellOffset): \(reason)",
+                offset: Int(base.rootCellOffset) + RegistryBaseBlock.size
+            )
         }
         let index = KeyIndex(
-            bins: bins, root: rootNode, minorVersion: base.minorVersion, limits: limits, log: &log)
+            bins: bins,
+            root: rootNode,
+            minorVersion: base.minorVersion,
+            limits: limits,
+            log: &log
+        )
 
         self.baseBlock = base
         self.bytes = hive
@@ -269,12 +286,23 @@ public struct RegistryHive: Sendable {
     private func makeValue(_ vk: ValueKey, sink: inout AnomalyLog) -> RegistryValue {
         let data = bins.data(of: vk, minorVersion: baseBlock.minorVersion, limits: limits, log: &sink)
         return RegistryValue(
-            name: vk.name, type: RegistryValueType(rawValue: vk.type), data: data.bytes, declaredSize: vk.size,
-            isTruncated: data.truncated, storage: data.storage, cellOffset: vk.offset)
+            name: vk.name,
+            type: RegistryValueType(rawValue: vk.type),
+            data: data.bytes,
+            declaredSize: vk.size,
+            isTruncated: data.truncated,
+            storage: data.storage,
+            cellOffset: vk.offset
+        )
     }
 
     static func makeKey(
-        _ i: Int, node: KeyNode, parentPath: String?, bins: Bins, index: KeyIndex, path explicitPath: String? = nil
+        _ i: Int,
+        node: KeyNode,
+        parentPath: String?,
+        bins: Bins,
+        index: KeyIndex,
+        path explicitPath: String? = nil
     ) -> RegistryKey {
         let name = node.name
         let path: String
@@ -293,10 +321,19 @@ public struct RegistryHive: Sendable {
         }
         let record = index.keys[i]
         return RegistryKey(
-            name: name, path: path, lastWritten: node.lastWritten, className: className,
-            subkeyCount: Int(record.childCount), valueCount: Int(record.valueCount), cellOffset: node.offset,
-            flags: node.flags, declaredSubkeyCount: Int(node.subkeyCount), declaredValueCount: Int(node.valueCount),
-            depth: Int(record.depth), index: i)
+            name: name,
+            path: path,
+            lastWritten: node.lastWritten,
+            className: className,
+            subkeyCount: Int(record.childCount),
+            valueCount: Int(record.valueCount),
+            cellOffset: node.offset,
+            flags: node.flags,
+            declaredSubkeyCount: Int(node.subkeyCount),
+            declaredValueCount: Int(node.valueCount),
+            depth: Int(record.depth),
+            index: i
+        )
     }
 }
 

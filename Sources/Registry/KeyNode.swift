@@ -74,10 +74,21 @@ struct KeyNode {
             let nameBytes = try c.readBytes(available)
             return .success(
                 KeyNode(
-                    offset: cell.offset, flags: flags, lastWritten: lastWritten, parent: parent,
-                    subkeyCount: subkeyCount, subkeyList: subkeyList, valueCount: valueCount, valueList: valueList,
-                    security: security, classOffset: classOffset, classLength: classLength, nameBytes: nameBytes,
-                    nameTruncated: available < nameLength))
+                    offset: cell.offset,
+                    flags: flags,
+                    lastWritten: lastWritten,
+                    parent: parent,
+                    subkeyCount: subkeyCount,
+                    subkeyList: subkeyList,
+                    valueCount: valueCount,
+                    valueList: valueList,
+                    security: security,
+                    classOffset: classOffset,
+                    classLength: classLength,
+                    nameBytes: nameBytes,
+                    nameTruncated: available < nameLength
+                )
+            )
         } catch {
             return .failure(.bad("key node at cell \(cell.offset) is truncated (\(cell.data.remaining) bytes)"))
         }
@@ -130,8 +141,15 @@ struct ValueKey {
             let nameBytes = try c.readBytes(available)
             return .success(
                 ValueKey(
-                    offset: cell.offset, nameBytes: nameBytes, compressedName: flags & 1 != 0, rawSize: rawSize,
-                    dataOffset: dataOffset, type: type, nameTruncated: available < nameLength))
+                    offset: cell.offset,
+                    nameBytes: nameBytes,
+                    compressedName: flags & 1 != 0,
+                    rawSize: rawSize,
+                    dataOffset: dataOffset,
+                    type: type,
+                    nameTruncated: available < nameLength
+                )
+            )
         } catch {
             return .failure(.bad("value key at cell \(cell.offset) is truncated (\(cell.data.remaining) bytes)"))
         }

@@ -49,7 +49,10 @@ enum TransactionLog {
 
     /// Applies `logs` to `hive` (a dirty primary file). Returns nil when nothing was applied.
     static func replay(
-        hive: ArraySlice<UInt8>, base: RegistryBaseBlock, logs: [[UInt8]], limits: RegistryLimits,
+        hive: ArraySlice<UInt8>,
+        base: RegistryBaseBlock,
+        logs: [[UInt8]],
+        limits: RegistryLimits,
         log: inout AnomalyLog
     ) -> Outcome? {
         var entries: [Entry] = []
@@ -112,7 +115,10 @@ enum TransactionLog {
 
     /// The valid entries of a new-format log, up to the first one that is not.
     static func newFormatEntries(
-        _ bytes: [UInt8], log index: Int, limits: RegistryLimits, anomalies: inout AnomalyLog
+        _ bytes: [UInt8],
+        log index: Int,
+        limits: RegistryLimits,
+        anomalies: inout AnomalyLog
     ) -> [Entry] {
         var entries: [Entry] = []
         var position = RegistryBaseBlock.logCopySize
@@ -128,21 +134,29 @@ enum TransactionLog {
             let size = Int(sizeField)
             guard size >= 40, size % 512 == 0, size <= bytes.count - position, hiveBins % 4096 == 0 else {
                 anomalies.record(
-                    .logSkipped, offset: position,
-                    "log #\(index + 1): entry at \(position) has size \(size), hive bins size \(hiveBins); log ends")
+                    .logSkipped,
+                    offset: position,
+                    "log #\(index + 1): entry at \(position) has size \(size), hive bins size \(hiveBins); log ends"
+                )
                 break
             }
             let entry = bytes[position..<(position + size)]
             guard Marvin32.hash(entry.dropFirst(40)) == hash1, Marvin32.hash(entry.prefix(32)) == hash2 else {
                 anomalies.record(
-                    .logSkipped, offset: position,
-                    "log #\(index + 1): entry at \(position) (sequence \(sequence)) fails its hashes; log ends")
+                    .logSkipped,
+                    offset: position,
+                    "log #\(index + 1): entry at \(position) (sequence \(sequence)) fails its hashes; log ends"
+                )
                 break
             }
             var refs = ByteCursor(entry.dropFirst(40))
             let count = Int(pageCount)
             guard count <= refs.remaining / 8, let dataStart = Optional(40 + 8 * count) else {
-                anomalies.record(.logSkipped, offset: position, "log #\(index + 1): entry at \(position) has \(pageCount) pages")
+                anomalies.record(
+                    .logSkipped,
+                    offset: position,
+                    "log #\(index + 1): entry at \(position) has \(pageCount) pages"
+                )
                 break
             }
             var pages: [Page] = []
@@ -156,12 +170,20 @@ enum TransactionLog {
                     valid = false
                     break
                 }
-                pages.append(Page(offset: Int(offset), data: entry[(position + dataOffset)..<(position + dataOffset + Int(length))]))
+                pages.append(
+                    Page(
+                        offset: Int(offset),
+                        data: entry[(position + dataOffset)..<(position + dataOffset + Int(length))]
+                    )
+                )
                 dataOffset += Int(length)
             }
             guard valid else {
                 anomalies.record(
-                    .logSkipped, offset: position, "log #\(index + 1): entry at \(position) has pages past its end")
+                    .logSkipped,
+                    offset: position,
+                    "log #\(index + 1): entry at \(position) has pages past its end"
+                )
                 break
             }
             entries.append(Entry(log: index, sequence: sequence, hiveBinsDataSize: hiveBins, pages: pages))
@@ -178,7 +200,11 @@ enum TransactionLog {
     /// number is needed too: without it a value's data cell is left half written. Its pages are page images, so
     /// applying it again when the primary file already holds them changes nothing; regipy starts there as well.
     static func applyNew(
-        _ all: [Entry], to hive: inout [UInt8], primary: RegistryBaseBlock, logCount: Int, limits: RegistryLimits,
+        _ all: [Entry],
+        to hive: inout [UInt8],
+        primary: RegistryBaseBlock,
+        logCount: Int,
+        limits: RegistryLimits,
         log: inout AnomalyLog
     ) -> (logs: Int, entries: Int)? {
         let start = min(primary.primarySequence, primary.secondarySequence)
@@ -186,7 +212,8 @@ enum TransactionLog {
         if !stale.isEmpty {
             log.record(
                 .logSkipped,
-                "\(stale.count) log entries older than the hive's sequence number \(start) were already written")
+                "\(stale.count) log entries older than the hive's sequence number \(start) were already written"
+            )
         }
         // Stable: for equal sequence numbers the earlier log wins, the later copy is skipped as a duplicate.
         let candidates = all.enumerated().filter { $0.element.sequence >= start }
@@ -202,17 +229,26 @@ enum TransactionLog {
             guard entry.sequence == expected else {
                 log.record(
                     .logSkipped,
-                    "log entries jump from sequence \(expected) to \(entry.sequence); the rest are not applied")
+                    "log entries jump from sequence \(expected) to \(entry.sequence); the rest are not applied"
+                )
                 break
             }
             guard applied < limits.maxLogEntries.maximum else {
-                log.record(.limitExceeded, "\(limits.maxLogEntries.name): more than \(limits.maxLogEntries.maximum) log entries")
+                log.record(
+                    .limitExceeded,
+                    "\(limits.maxLogEntries.name): more than \(limits.maxLogEntries.maximum) log entries"
+                )
                 break
             }
             guard
                 write(
-                    entry.pages, to: &hive, allowance: allowance, limits: limits, log: &log,
-                    what: "log #\(entry.log + 1) entry \(entry.sequence)")
+                    entry.pages,
+                    to: &hive,
+                    allowance: allowance,
+                    limits: limits,
+                    log: &log,
+                    what: "log #\(entry.log + 1) entry \(entry.sequence)"
+                )
             else { break }
             applied += 1
             used.insert(entry.log)
@@ -226,17 +262,26 @@ enum TransactionLog {
         RegistryBaseBlock.patch(&hive, sequence: last.sequence, hiveBinsDataSize: last.hiveBinsDataSize)
         log.record(
             .logReplayed,
-            "applied \(applied) log entries (sequence \(start)...\(last.sequence)) from \(used.count) of \(logCount) logs")
+            "applied \(applied) log entries (sequence \(start)...\(last.sequence)) from \(used.count) of \(logCount) logs"
+        )
         return (used.count, applied)
     }
 
     /// Applies an old-format log; returns the number of dirty pages written, or nil.
     static func applyOld(
-        _ bytes: [UInt8], base: RegistryBaseBlock, to hive: inout [UInt8], index: Int, limits: RegistryLimits,
+        _ bytes: [UInt8],
+        base: RegistryBaseBlock,
+        to hive: inout [UInt8],
+        index: Int,
+        limits: RegistryLimits,
         log: inout AnomalyLog
     ) -> Int? {
         let file = ByteCursor(bytes)
-        guard var c = try? file.cursor(at: RegistryBaseBlock.logCopySize, count: bytes.count - RegistryBaseBlock.logCopySize),
+        guard
+            var c = try? file.cursor(
+                at: RegistryBaseBlock.logCopySize,
+                count: bytes.count - RegistryBaseBlock.logCopySize
+            ),
             (try? c.readUInt32LE()) == dirtSignature
         else {
             log.record(.logSkipped, "log #\(index + 1) (old format) has no dirty vector")
@@ -257,7 +302,10 @@ enum TransactionLog {
                 return nil
             }
             guard pages.count < limits.maxLogEntries.maximum else {
-                log.record(.limitExceeded, "\(limits.maxLogEntries.name): more than \(limits.maxLogEntries.maximum) dirty pages")
+                log.record(
+                    .limitExceeded,
+                    "\(limits.maxLogEntries.name): more than \(limits.maxLogEntries.maximum) dirty pages"
+                )
                 return nil
             }
             pages.append(Page(offset: bit * 512, data: data))
@@ -274,7 +322,11 @@ enum TransactionLog {
     /// Writes pages into the hive bins data. The hive grows (zero-filled) to the end of a page written past it,
     /// but never beyond `allowance` (its size plus the bytes of every page the logs carry).
     static func write(
-        _ pages: [Page], to hive: inout [UInt8], allowance: Int, limits: RegistryLimits, log: inout AnomalyLog,
+        _ pages: [Page],
+        to hive: inout [UInt8],
+        allowance: Int,
+        limits: RegistryLimits,
+        log: inout AnomalyLog,
         what: String
     ) -> Bool {
         for page in pages {
@@ -286,7 +338,9 @@ enum TransactionLog {
             }
             guard limits.maxHiveBytes.allows(end) else {
                 log.record(
-                    .limitExceeded, "\(what): \(limits.maxHiveBytes.name): \(end) exceeds \(limits.maxHiveBytes.maximum)")
+                    .limitExceeded,
+                    "\(what): \(limits.maxHiveBytes.name): \(end) exceeds \(limits.maxHiveBytes.maximum)"
+                )
                 return false
             }
             if end > hive.count { hive.append(contentsOf: repeatElement(0, count: end - hive.count)) }
@@ -295,4 +349,3 @@ enum TransactionLog {
         return true
     }
 }
-

@@ -135,8 +135,13 @@ public struct RegistryValue: Sendable, Hashable {
     public var cellOffset: Int
 
     public init(
-        name: String, type: RegistryValueType, data: [UInt8], declaredSize: Int? = nil, isTruncated: Bool = false,
-        storage: Storage = .cell, cellOffset: Int = 0
+        name: String,
+        type: RegistryValueType,
+        data: [UInt8],
+        declaredSize: Int? = nil,
+        isTruncated: Bool = false,
+        storage: Storage = .cell,
+        cellOffset: Int = 0
     ) {
         self.name = name
         self.type = type

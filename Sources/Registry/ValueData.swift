@@ -51,7 +51,10 @@ struct ValueData {
 extension Bins {
     /// Finds the data of `vk`, recording anomalies for whatever is missing.
     func data(
-        of vk: ValueKey, minorVersion: UInt32, limits: RegistryLimits, log: inout AnomalyLog
+        of vk: ValueKey,
+        minorVersion: UInt32,
+        limits: RegistryLimits,
+        log: inout AnomalyLog
     ) -> ValueData {
         let size = vk.size
         let vkFile = vk.offset + RegistryBaseBlock.size
@@ -60,15 +63,21 @@ extension Bins {
                 log.record(.badValue, offset: vkFile, "value at cell \(vk.offset): inline data of \(size) bytes")
             }
             return ValueData(
-                parts: .inline(vk.dataOffset, count: min(size, 4)), storage: .inline, truncated: size > 4, cells: 0)
+                parts: .inline(vk.dataOffset, count: min(size, 4)),
+                storage: .inline,
+                truncated: size > 4,
+                cells: 0
+            )
         }
         if size == 0 { return ValueData(parts: .empty, storage: .none, truncated: false, cells: 0) }
         var wanted = size
         var cut = false
         if !limits.maxValueBytes.allows(size) {
             log.record(
-                .limitExceeded, offset: vkFile,
-                "value at cell \(vk.offset): \(limits.maxValueBytes.name): \(size) exceeds \(limits.maxValueBytes.maximum)")
+                .limitExceeded,
+                offset: vkFile,
+                "value at cell \(vk.offset): \(limits.maxValueBytes.name): \(size) exceeds \(limits.maxValueBytes.maximum)"
+            )
             wanted = max(0, limits.maxValueBytes.maximum)
             cut = true
         }
@@ -85,8 +94,10 @@ extension Bins {
         let available = cell.data.remaining
         if wanted > available {
             log.record(
-                .truncatedData, offset: vkFile,
-                "value at cell \(vk.offset): \(size) bytes declared, its cell holds \(available)")
+                .truncatedData,
+                offset: vkFile,
+                "value at cell \(vk.offset): \(size) bytes declared, its cell holds \(available)"
+            )
             wanted = available
             cut = true
         }
@@ -95,13 +106,21 @@ extension Bins {
     }
 
     private func bigData(
-        of vk: ValueKey, record: Cell, wanted: Int, cut: Bool, log: inout AnomalyLog
+        of vk: ValueKey,
+        record: Cell,
+        wanted: Int,
+        cut: Bool,
+        log: inout AnomalyLog
     ) -> ValueData {
         let vkFile = vk.offset + RegistryBaseBlock.size
         var c = record.data
         var cells = 1
         guard (try? c.skip(2)) != nil, let count = try? c.readUInt16LE(), let listOffset = try? c.readUInt32LE() else {
-            log.record(.badBigData, offset: record.fileOffset, "big data record of the value at cell \(vk.offset) is truncated")
+            log.record(
+                .badBigData,
+                offset: record.fileOffset,
+                "big data record of the value at cell \(vk.offset) is truncated"
+            )
             return ValueData(parts: .empty, storage: .bigData, truncated: true, cells: cells)
         }
         var slices: [ArraySlice<UInt8>] = []
@@ -113,15 +132,26 @@ extension Bins {
             let fits = entries.remaining / 4
             if fits < Int(count) {
                 log.record(
-                    .badBigData, offset: list.fileOffset,
-                    "segment list of the value at cell \(vk.offset) holds \(fits) of \(count) segments")
+                    .badBigData,
+                    offset: list.fileOffset,
+                    "segment list of the value at cell \(vk.offset) holds \(fits) of \(count) segments"
+                )
             }
             for _ in 0..<min(fits, Int(count)) where collected < wanted {
                 guard let segmentOffset = try? entries.readUInt32LE() else { break }
                 cells += 1
-                guard let segment = cell(at: segmentOffset, log: &log, "big data segment of the value at cell \(vk.offset)")
+                guard
+                    let segment = cell(
+                        at: segmentOffset,
+                        log: &log,
+                        "big data segment of the value at cell \(vk.offset)"
+                    )
                 else {
-                    log.record(.badBigData, offset: vkFile, "value at cell \(vk.offset): segment \(segmentOffset) unreadable")
+                    log.record(
+                        .badBigData,
+                        offset: vkFile,
+                        "value at cell \(vk.offset): segment \(segmentOffset) unreadable"
+                    )
                     break
                 }
                 let need = min(ValueData.segmentSize, wanted - collected)
@@ -130,8 +160,10 @@ extension Bins {
                 collected += part.count
                 if part.count < need {
                     log.record(
-                        .badBigData, offset: segment.fileOffset,
-                        "big data segment of the value at cell \(vk.offset) holds \(part.count) of \(need) bytes")
+                        .badBigData,
+                        offset: segment.fileOffset,
+                        "big data segment of the value at cell \(vk.offset) holds \(part.count) of \(need) bytes"
+                    )
                     break
                 }
             }
@@ -140,8 +172,10 @@ extension Bins {
         }
         if collected < wanted {
             log.record(
-                .truncatedData, offset: vkFile,
-                "value at cell \(vk.offset): \(vk.size) bytes declared, big data segments hold \(collected)")
+                .truncatedData,
+                offset: vkFile,
+                "value at cell \(vk.offset): \(vk.size) bytes declared, big data segments hold \(collected)"
+            )
             truncated = true
         }
         return ValueData(parts: .many(slices), storage: .bigData, truncated: truncated, cells: cells)

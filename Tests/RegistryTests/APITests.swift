@@ -91,22 +91,26 @@ struct APITests {
         }
         #expect(paths.count == hive.keyCount)
         #expect(values == hive.valueCount)
-        #expect(paths.prefix(7) == [
-            "", "Software", "Software\\Microsoft", "Software\\Microsoft\\Windows",
-            "Software\\Microsoft\\Windows\\CurrentVersion", "Software\\Microsoft\\Windows\\CurrentVersion\\Run",
-            "Software\\Microsoft\\Windows\\CurrentVersion\\RunOnce",
-        ])
+        #expect(
+            paths.prefix(7) == [
+                "", "Software", "Software\\Microsoft", "Software\\Microsoft\\Windows",
+                "Software\\Microsoft\\Windows\\CurrentVersion", "Software\\Microsoft\\Windows\\CurrentVersion\\Run",
+                "Software\\Microsoft\\Windows\\CurrentVersion\\RunOnce",
+            ]
+        )
         struct Stop: Error {}
         #expect(throws: Stop.self) { try hive.walk { _, _ in throw Stop() } }
     }
 
     @Test func valueTypeNames() {
         let names = (0...11).map { RegistryValueType(rawValue: $0).name }
-        #expect(names == [
-            "REG_NONE", "REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_DWORD_BIG_ENDIAN", "REG_LINK",
-            "REG_MULTI_SZ", "REG_RESOURCE_LIST", "REG_FULL_RESOURCE_DESCRIPTOR", "REG_RESOURCE_REQUIREMENTS_LIST",
-            "REG_QWORD",
-        ])
+        #expect(
+            names == [
+                "REG_NONE", "REG_SZ", "REG_EXPAND_SZ", "REG_BINARY", "REG_DWORD", "REG_DWORD_BIG_ENDIAN", "REG_LINK",
+                "REG_MULTI_SZ", "REG_RESOURCE_LIST", "REG_FULL_RESOURCE_DESCRIPTOR", "REG_RESOURCE_REQUIREMENTS_LIST",
+                "REG_QWORD",
+            ]
+        )
         #expect((0...11).allSatisfy { RegistryValueType(rawValue: $0).rawValue == $0 })
         #expect(RegistryValueType(rawValue: 16).name == "REG_FILETIME")
         #expect(RegistryValueType(rawValue: 0xFFFF_0012) == .unknown(0xFFFF_0012))
@@ -115,7 +119,10 @@ struct APITests {
     @Test func lastWrittenDate() throws {
         let hive = try Corpus.hive("NTUSER.DAT")
         let run = try #require(hive.key(path: "Software\\Microsoft\\Windows\\CurrentVersion\\Run"))
-        let year = Calendar(identifier: .gregorian).dateComponents(in: TimeZone(identifier: "UTC")!, from: run.lastWrittenDate).year
+        let year = Calendar(identifier: .gregorian).dateComponents(
+            in: TimeZone(identifier: "UTC")!,
+            from: run.lastWrittenDate
+        ).year
         #expect(year.map { (2009...2030).contains($0) } == true)
     }
 
@@ -127,7 +134,11 @@ struct APITests {
         #expect(sidebar.type == .expandString)
         #expect(sidebar.string == "%ProgramFiles%\\Windows Sidebar\\Sidebar.exe /autoRun")
         let golden = try Golden.load("NTUSER.DAT")
-        let g = try #require(golden.keys["\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"]?.first?.values.first { $0.name == "Sidebar" })
+        let g = try #require(
+            golden.keys["\\Software\\Microsoft\\Windows\\CurrentVersion\\Run"]?.first?.values.first {
+                $0.name == "Sidebar"
+            }
+        )
         #expect(g.type == "REG_EXPAND_SZ")
         #expect(Regipy.representation(.str(try #require(sidebar.string), viaUTF16: true)) == g.representation)
     }

@@ -25,14 +25,23 @@ struct BenchmarkTests {
             checksum &+= key.path.utf8.count &+ key.name.utf8.count &+ Int(truncatingIfNeeded: key.lastWritten)
             for v in vs {
                 values += 1
-                checksum &+= v.name.utf8.count &+ v.data.count &+ (v.string?.utf8.count ?? 0)
+                checksum &+=
+                    v.name.utf8.count &+ v.data.count &+ (v.string?.utf8.count ?? 0)
                     &+ (v.strings?.count ?? 0) &+ Int(truncatingIfNeeded: v.integer ?? 0)
             }
         }
         return (keys, values, checksum)
     }
 
+    /// The process's peak resident set: `VmHWM` from /proc/self/status on Linux (getrusage's `ru_maxrss` survives
+    /// `execve`, so in a test process it would report `swift test`'s own peak), else `ru_maxrss`.
     static func peakRSSKiB() -> Int {
+        if let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+            let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
+        {
+            return kib
+        }
         #if canImport(Glibc)
         var usage = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
@@ -42,9 +51,24 @@ struct BenchmarkTests {
         #endif
     }
 
-    @Test(arguments: ["SYSTEM_WIN_10_1709", "SYSTEM"])
+    /// `REGISTRY_BENCH_HIVE` picks one hive (so that a process's peak RSS is that hive's); both by default.
+    static let hives: [String] =
+        ProcessInfo.processInfo.environment["REGISTRY_BENCH_HIVE"].map { [$0] }
+        ?? ["SYSTEM_WIN_10_1709", "SYSTEM"]
+
+    /// The hive: read from `REGISTRY_BENCH_DIR/<name>` when given (bench/registry.sh decompresses it there),
+    /// otherwise decompressed from the corpus.
+    static func load(_ name: String) throws -> [UInt8] {
+        if let dir = ProcessInfo.processInfo.environment["REGISTRY_BENCH_DIR"] {
+            return Array(try Data(contentsOf: URL(fileURLWithPath: dir).appendingPathComponent(name)))
+        }
+        return try Corpus.bytes(name)
+    }
+
+    @Test(arguments: hives)
     func walkEveryKeyAndValue(_ name: String) throws {
-        let bytes = try Corpus.bytes(name)
+        let harness = Self.peakRSSKiB()
+        let bytes = try Self.load(name)
         let clock = ContinuousClock()
         var best = Double.infinity
         var result = (keys: 0, values: 0, checksum: 0)
@@ -56,6 +80,8 @@ struct BenchmarkTests {
         #expect(result.keys > 0 && result.values > 0)
         print(
             "BENCH registry \(name): \(bytes.count) bytes, \(result.keys) keys, \(result.values) values, best of "
-                + "\(Self.runs): \(String(format: "%.4f", best)) s, peak RSS \(Self.peakRSSKiB()) KiB")
+                + "\(Self.runs): \(String(format: "%.4f", best)) s, peak RSS \(Self.peakRSSKiB()) KiB "
+                + "(test harness before loading the hive: \(harness) KiB)"
+        )
     }
 }

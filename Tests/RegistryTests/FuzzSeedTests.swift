@@ -21,14 +21,21 @@ struct FuzzSeedTests {
         out.append(("dirty-old-log.hive+log", stale + LogBuilder.oldLog(final, pages: [2])))
         // Malformed: a key that is its own child, a self-referencing index root, a huge value size.
         var b = B()
-        b.add(B.Key(name: "ROOT", values: [B.Value(name: "v", type: 1, data: B.sz("hello"))],
-                    subkeys: (0..<4).map { B.Key(name: "k\($0)") }, list: .ri(perLeaf: 2)))
+        b.add(
+            B.Key(
+                name: "ROOT",
+                values: [B.Value(name: "v", type: 1, data: B.sz("hello"))],
+                subkeys: (0..<4).map { B.Key(name: "k\($0)") },
+                list: .ri(perLeaf: 2)
+            )
+        )
         var loop = b.finished()
         let ri = 4096 + Int(try #require(b.subkeyLists[""])) + 4 + 4
         loop.replaceSubrange(ri..<(ri + 4), with: B.le32(try #require(b.subkeyLists[""])))
         out.append(("ri-loop.hive", loop))
         var own = b.finished()
-        let leaf = Int(own[ri + 4 - 4]) | Int(own[ri + 5 - 4]) << 8 | Int(own[ri + 6 - 4]) << 16 | Int(own[ri + 7 - 4]) << 24
+        let leaf =
+            Int(own[ri + 4 - 4]) | Int(own[ri + 5 - 4]) << 8 | Int(own[ri + 6 - 4]) << 16 | Int(own[ri + 7 - 4]) << 24
         own.replaceSubrange((4096 + leaf + 8)..<(4096 + leaf + 12), with: B.le32(try #require(b.keys[""])))
         out.append(("own-child.hive", own))
         var huge = b.finished()
@@ -40,8 +47,13 @@ struct FuzzSeedTests {
 
     @Test func seedsRead() throws {
         for (name, bytes) in try Self.seeds() {
-            let split = stride(from: 4096, to: bytes.count - 4, by: 512).first { bytes[$0..<($0 + 4)].elementsEqual("regf".utf8) }
-            let hive = try RegistryHive(parsing: bytes[0..<(split ?? bytes.count)], logs: split.map { [Array(bytes[$0...])] } ?? [])
+            let split = stride(from: 4096, to: bytes.count - 4, by: 512).first {
+                bytes[$0..<($0 + 4)].elementsEqual("regf".utf8)
+            }
+            let hive = try RegistryHive(
+                parsing: bytes[0..<(split ?? bytes.count)],
+                logs: split.map { [Array(bytes[$0...])] } ?? []
+            )
             #expect(hive.keyCount > 0, "\(name)")
             if split != nil { #expect(hive.logsReplayed == 1, "\(name)") }
         }

@@ -47,7 +47,8 @@ struct GoldenTests {
         func print(_ name: String) {
             Swift.print(
                 "golden \(name): \(keys) keys, \(values) values compared; documented differences: "
-                    + documented.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+                    + documented.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", ")
+            )
         }
     }
 
@@ -68,7 +69,8 @@ struct GoldenTests {
             ours[path, default: []].append((key, values))
         }
         if ours.keys.contains(where: { $0.unicodeScalars.contains("\u{FFFD}") }) {
-            report.documented["latin1-names", default: 0] += ours.keys.filter { $0.unicodeScalars.contains("\u{FFFD}") }.count
+            report.documented["latin1-names", default: 0] +=
+                ours.keys.filter { $0.unicodeScalars.contains("\u{FFFD}") }.count
         }
         for (path, goldenKeys) in golden.keys {
             guard let mine = ours[path] else {
@@ -88,7 +90,11 @@ struct GoldenTests {
     }
 
     func compareKey(
-        _ key: RegistryKey, _ values: [RegistryValue], _ g: Golden.Key, hive: RegistryHive, partial: Bool,
+        _ key: RegistryKey,
+        _ values: [RegistryValue],
+        _ g: Golden.Key,
+        hive: RegistryHive,
+        partial: Bool,
         into report: inout Report
     ) {
         if key.lastWritten != g.lastWritten { report.keyMismatches.append("\(g.path): last written") }
@@ -136,7 +142,8 @@ struct GoldenTests {
             }
             if representation != gv.representation {
                 report.valueMismatches.append(
-                    "\(g.path)\\\(name) (\(gv.type)): \(representation) vs regipy \(gv.representation)")
+                    "\(g.path)\\\(name) (\(gv.type)): \(representation) vs regipy \(gv.representation)"
+                )
                 continue
             }
             checkDecoded(value, object, path: "\(g.path)\\\(name)", into: &report)
@@ -155,7 +162,9 @@ struct GoldenTests {
         case (.string, .bytes), (.expandString, .bytes):
             report.documented["undecodable-string-bytes", default: 0] += 1
         case (.dword, .int(let n)), (.qword, .int(let n)):
-            if value.integer != n { report.undocumented.append("\(path): integer \(String(describing: value.integer)) vs \(n)") }
+            if value.integer != n {
+                report.undocumented.append("\(path): integer \(String(describing: value.integer)) vs \(n)")
+            }
         case (.multiString, .list(let l)):
             guard let strings = value.strings, strings != l else { break }
             let terminated = value.data.count >= 2 && value.data.suffix(2).allSatisfy { $0 == 0 }
@@ -172,4 +181,3 @@ struct GoldenTests {
         }
     }
 }
-

@@ -106,8 +106,17 @@ struct HiveBuilder {
     // MARK: - Records
 
     static func nk(
-        name: [UInt8], compressed: Bool, flags: UInt16 = 0, parent: UInt32, subkeyCount: Int, subkeyList: UInt32,
-        valueCount: Int, valueList: UInt32, classOffset: UInt32, classLength: Int, lastWritten: UInt64
+        name: [UInt8],
+        compressed: Bool,
+        flags: UInt16 = 0,
+        parent: UInt32,
+        subkeyCount: Int,
+        subkeyList: UInt32,
+        valueCount: Int,
+        valueList: UInt32,
+        classOffset: UInt32,
+        classLength: Int,
+        lastWritten: UInt64
     ) -> [UInt8] {
         var b: [UInt8] = Array("nk".utf8) + le16(flags | (compressed ? 0x20 : 0)) + le64(lastWritten) + le32(0)
         b += le32(parent) + le32(UInt32(subkeyCount)) + le32(0) + le32(subkeyList) + le32(0xFFFF_FFFF)
@@ -138,7 +147,12 @@ struct HiveBuilder {
 
     /// Adds `key` and everything under it; returns its nk offset.
     @discardableResult
-    mutating func add(_ key: Key, parent: UInt32 = 0xFFFF_FFFF, path: String = "", lastWritten: UInt64 = 0x01D0_0000_0000_0000) -> UInt32 {
+    mutating func add(
+        _ key: Key,
+        parent: UInt32 = 0xFFFF_FFFF,
+        path: String = "",
+        lastWritten: UInt64 = 0x01D0_0000_0000_0000
+    ) -> UInt32 {
         let name = key.compressedName ? Self.latin1(key.name) : Self.utf16(key.name)
         let nk = reserve(76 + name.count)
         keys[path] = nk
@@ -176,7 +190,15 @@ struct HiveBuilder {
                 dataOffset = cell(value.data)
             }
             if dataOffset != 0xFFFF_FFFF && size & 0x8000_0000 == 0 { dataCells[id] = dataOffset }
-            let v = cell(Self.vk(name: vname, compressed: value.compressedName, size: size, dataOffset: dataOffset, type: value.type))
+            let v = cell(
+                Self.vk(
+                    name: vname,
+                    compressed: value.compressedName,
+                    size: size,
+                    dataOffset: dataOffset,
+                    type: value.type
+                )
+            )
             values[id] = v
             vks.append(v)
         }
@@ -221,19 +243,33 @@ struct HiveBuilder {
         fill(
             nk,
             Self.nk(
-                name: name, compressed: key.compressedName, flags: parent == 0xFFFF_FFFF ? 0x0C : 0, parent: parent,
-                subkeyCount: children.count, subkeyList: subkeyList, valueCount: vks.count, valueList: valueList,
-                classOffset: classOffset, classLength: classLength, lastWritten: lastWritten))
+                name: name,
+                compressed: key.compressedName,
+                flags: parent == 0xFFFF_FFFF ? 0x0C : 0,
+                parent: parent,
+                subkeyCount: children.count,
+                subkeyList: subkeyList,
+                valueCount: vks.count,
+                valueList: valueList,
+                classOffset: classOffset,
+                classLength: classLength,
+                lastWritten: lastWritten
+            )
+        )
         return nk
     }
 
     /// The finished file: base block, then the hive bins. `root` defaults to the first key added.
     mutating func finished(
-        root: UInt32? = nil, primarySequence: UInt32 = 7, secondarySequence: UInt32 = 7, lastWritten: UInt64 = 0x01D0_0000_0000_0001
+        root: UInt32? = nil,
+        primarySequence: UInt32 = 7,
+        secondarySequence: UInt32 = 7,
+        lastWritten: UInt64 = 0x01D0_0000_0000_0001
     ) -> [UInt8] {
         closeBin()
         binCapacity = 0
-        var base = Array("regf".utf8) + Self.le32(primarySequence) + Self.le32(secondarySequence) + Self.le64(lastWritten)
+        var base =
+            Array("regf".utf8) + Self.le32(primarySequence) + Self.le32(secondarySequence) + Self.le64(lastWritten)
         base += Self.le32(1) + Self.le32(minorVersion) + Self.le32(0) + Self.le32(1)
         base += Self.le32(root ?? keys[""] ?? 32) + Self.le32(UInt32(data.count)) + Self.le32(1)
         base += Self.utf16("\\??\\C:\\test\\hive").prefix(64)
@@ -263,12 +299,15 @@ struct HiveBuilder {
             values: [
                 Value(name: "Updater", type: 1, data: sz("C:\\Users\\x\\AppData\\Local\\updater.exe")),
                 Value(name: "", type: 1, data: sz("default")),
-            ], list: .lh)
+            ],
+            list: .lh
+        )
         let cv = Key(name: "CurrentVersion", subkeys: [run, Key(name: "RunOnce")], list: .li)
         let windows = Key(name: "Windows", subkeys: [cv])
         let many = Key(name: "Many", subkeys: (0..<10).map { Key(name: "k\($0)") }, list: .ri(perLeaf: 4))
         let types = Key(
-            name: "Types", className: "Skew1",
+            name: "Types",
+            className: "Skew1",
             values: [
                 Value(name: "none", type: 0, data: [1, 2, 3, 4, 5]),
                 Value(name: "sz", type: 1, data: sz("text")),
@@ -285,14 +324,16 @@ struct HiveBuilder {
                 Value(name: "inline2", type: 3, data: [0xAB, 0xCD]),
                 Value(name: "Ünïcode", type: 1, data: sz("ü"), compressedName: false),
                 Value(name: "café", type: 1, data: sz("latin1 name"), compressedName: true),
-            ])
+            ]
+        )
         let root = Key(
             name: "ROOT",
             subkeys: [
                 Key(name: "Software", subkeys: [Key(name: "Microsoft", subkeys: [windows])]),
                 types, many,
                 Key(name: "Ωmega", compressedName: false),
-            ])
+            ]
+        )
         b.add(root)
         return (b.finished(), b)
     }

@@ -68,9 +68,18 @@ struct LimitTests {
             b.fill(
                 nks[i],
                 B.nk(
-                    name: B.latin1(String(format: "d%05d", i)), compressed: true, parent: i == 0 ? 0xFFFF_FFFF : nks[i - 1],
-                    subkeyCount: i < levels ? 1 : 0, subkeyList: i < levels ? lists[i] : 0xFFFF_FFFF, valueCount: 0,
-                    valueList: 0xFFFF_FFFF, classOffset: 0xFFFF_FFFF, classLength: 0, lastWritten: 1))
+                    name: B.latin1(String(format: "d%05d", i)),
+                    compressed: true,
+                    parent: i == 0 ? 0xFFFF_FFFF : nks[i - 1],
+                    subkeyCount: i < levels ? 1 : 0,
+                    subkeyList: i < levels ? lists[i] : 0xFFFF_FFFF,
+                    valueCount: 0,
+                    valueList: 0xFFFF_FFFF,
+                    classOffset: 0xFFFF_FFFF,
+                    classLength: 0,
+                    lastWritten: 1
+                )
+            )
             if i < levels { b.fill(lists[i], B.leaf("lf", [nks[i + 1]])) }
         }
         return b.finished(root: nks[0])
@@ -110,7 +119,15 @@ struct LimitTests {
     @Test func maxValueBytes() throws {
         var b = B()
         let big = [UInt8](repeating: 0x41, count: 50000)
-        b.add(B.Key(name: "ROOT", values: [B.Value(name: "big", type: 3, data: big), B.Value(name: "small", type: 3, data: [1, 2, 3, 4, 5, 6])]))
+        b.add(
+            B.Key(
+                name: "ROOT",
+                values: [
+                    B.Value(name: "big", type: 3, data: big),
+                    B.Value(name: "small", type: 3, data: [1, 2, 3, 4, 5, 6]),
+                ]
+            )
+        )
         let hive = try RegistryHive(parsing: b.finished(), limits: Self.limits { $0.maxValueBytes.maximum = 20000 })
         let values = hive.values(of: hive.root)
         #expect(values[0].data.count == 20000 && values[0].isTruncated)

@@ -14,7 +14,9 @@ enum LogBuilder {
                 name: "ROOT",
                 subkeys: (0..<300).map {
                     B.Key(name: "key\($0)", values: [B.Value(name: "n", type: 1, data: B.sz("value \($0)"))])
-                }))
+                }
+            )
+        )
         return (b.finished(primarySequence: sequence, secondarySequence: sequence), b)
     }
 
@@ -61,7 +63,8 @@ enum LogBuilder {
         var body = refs + data
         let size = (40 + body.count + 511) / 512 * 512
         body += [UInt8](repeating: 0, count: size - 40 - body.count)
-        var head = Array("HvLE".utf8) + B.le32(UInt32(size)) + B.le32(0) + B.le32(e.sequence) + B.le32(e.hiveBinsSize)
+        var head =
+            Array("HvLE".utf8) + B.le32(UInt32(size)) + B.le32(0) + B.le32(e.sequence) + B.le32(e.hiveBinsSize)
             + B.le32(UInt32(e.pages.count))
         let hash1 = Marvin32.hash(body[...]) ^ (e.corruptHash ? 1 : 0)
         head += B.le64(hash1)
@@ -74,7 +77,9 @@ enum LogBuilder {
         logBase(final, fileType: 6, sequence: entries.first?.sequence ?? sequence) + entries.flatMap { entry($0) }
     }
 
-    static func page(_ final: [UInt8], _ n: Int) -> [UInt8] { Array(final[(4096 + n * 4096)..<(4096 + (n + 1) * 4096)]) }
+    static func page(_ final: [UInt8], _ n: Int) -> [UInt8] {
+        Array(final[(4096 + n * 4096)..<(4096 + (n + 1) * 4096)])
+    }
 
     /// A dirty primary file and one new-format log whose `entries` entries (sequence 40, 41, ...) each restore one
     /// page (page 0, which holds the root, is intact in the primary file; the others are zeroed).

@@ -22,9 +22,14 @@ struct MalformedTests {
         var b = B()
         b.add(
             B.Key(
-                name: "ROOT", values: [B.Value(name: "v", type: 1, data: B.sz("hello world"))],
-                subkeys: (0..<children).map { B.Key(name: "k\($0)", values: [B.Value(name: "x", type: 4, data: B.le32(7))]) },
-                list: list))
+                name: "ROOT",
+                values: [B.Value(name: "v", type: 1, data: B.sz("hello world"))],
+                subkeys: (0..<children).map {
+                    B.Key(name: "k\($0)", values: [B.Value(name: "x", type: 4, data: B.le32(7))])
+                },
+                list: list
+            )
+        )
         return b
     }
 
@@ -48,7 +53,9 @@ struct MalformedTests {
     // MARK: - Errors
 
     @Test func notAHive() {
-        #expect(throws: RegistryError.notRegistry) { try RegistryHive(parsing: Array("PK\u{3}\u{4}".utf8) + [UInt8](repeating: 0, count: 9000)) }
+        #expect(throws: RegistryError.notRegistry) {
+            try RegistryHive(parsing: Array("PK\u{3}\u{4}".utf8) + [UInt8](repeating: 0, count: 9000))
+        }
         #expect(throws: RegistryError.notRegistry) { try RegistryHive(parsing: Array("nope".utf8)) }
         #expect(throws: RegistryError.truncated) { try RegistryHive(parsing: Array("regf".utf8)) }
         #expect(throws: RegistryError.truncated) { try RegistryHive(parsing: [UInt8]()) }
@@ -174,7 +181,11 @@ struct MalformedTests {
         var file = Self.file(b)
         let k1 = try #require(b.keys["k1"])
         let start = 4096 + Int(k1)
-        let size = Int32(bitPattern: UInt32(file[start]) | UInt32(file[start + 1]) << 8 | UInt32(file[start + 2]) << 16 | UInt32(file[start + 3]) << 24)
+        let size = Int32(
+            bitPattern: UInt32(file[start]) | UInt32(file[start + 1]) << 8 | UInt32(file[start + 2]) << 16 | UInt32(
+                file[start + 3]
+            ) << 24
+        )
         Self.setSize(&file, cell: k1, -size)
         let hive = try Self.parse(file)
         #expect(hive.anomalyCodes == [.badCell])
@@ -212,7 +223,9 @@ struct MalformedTests {
 
     @Test func cycleThroughAnAncestor() throws {
         var b = B()
-        b.add(B.Key(name: "ROOT", subkeys: [B.Key(name: "a", subkeys: [B.Key(name: "b", subkeys: [B.Key(name: "c")])])]))
+        b.add(
+            B.Key(name: "ROOT", subkeys: [B.Key(name: "a", subkeys: [B.Key(name: "b", subkeys: [B.Key(name: "c")])])])
+        )
         var file = b.finished()
         // c's list... c has none: give "b"'s list an entry pointing back at "a".
         let bList = try #require(b.subkeyLists["a\\b"])
@@ -244,7 +257,8 @@ struct MalformedTests {
 
         var twice = Self.file(b)
         let e = 4096 + Int(ri) + 4 + 4
-        let leaf0 = UInt32(twice[e]) | UInt32(twice[e + 1]) << 8 | UInt32(twice[e + 2]) << 16 | UInt32(twice[e + 3]) << 24
+        let leaf0 =
+            UInt32(twice[e]) | UInt32(twice[e + 1]) << 8 | UInt32(twice[e + 2]) << 16 | UInt32(twice[e + 3]) << 24
         Self.patch(&twice, cell: ri, at: 8, B.le32(leaf0))
         let h2 = try Self.parse(twice)
         #expect(h2.anomalies.contains { $0.code == .badSubkeyList && $0.detail.contains("twice") })
@@ -456,7 +470,9 @@ struct MalformedTests {
                     B.Value(name: "multiEmpty", type: 7, data: [0, 0, 0, 0]),
                     B.Value(name: "shortDword", type: 4, data: [1, 2]),
                     B.Value(name: "shortQword", type: 11, data: [1, 2, 3, 4, 5, 6]),
-                ]))
+                ]
+            )
+        )
         let hive = try Self.parse(b.finished())
         let v = Dictionary(uniqueKeysWithValues: hive.values(of: hive.root).map { ($0.name, $0) })
         #expect(v["odd"]?.string == "abc")

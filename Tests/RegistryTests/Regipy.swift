@@ -44,8 +44,12 @@ struct Golden {
             case "K":
                 flush()
                 current = Key(
-                    path: unescape(f[1]), lastWritten: UInt64(f[2]) ?? 0, subkeyCount: Int(f[3]) ?? -1,
-                    valueCount: Int(f[4]) ?? -1, className: f[5] == "-" ? nil : unescape(f[5]))
+                    path: unescape(f[1]),
+                    lastWritten: UInt64(f[2]) ?? 0,
+                    subkeyCount: Int(f[3]) ?? -1,
+                    valueCount: Int(f[4]) ?? -1,
+                    className: f[5] == "-" ? nil : unescape(f[5])
+                )
                 golden.keyCount += 1
             case "V":
                 current?.values.append(Value(name: unescape(f[1]), type: unescape(f[2]), representation: f[3]))
@@ -244,7 +248,8 @@ enum Regipy {
             let s = String(n)
             return String(repeating: "0", count: max(0, w - s.count)) + s
         }
-        var out = "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))"
+        var out =
+            "\(pad(y, 4))-\(pad(m, 2))-\(pad(d, 2))T\(pad(secs / 3600, 2)):\(pad(secs / 60 % 60, 2)):\(pad(secs % 60, 2))"
         if frac != 0 { out += "." + pad(frac, 6) }
         return out + "+00:00"
     }

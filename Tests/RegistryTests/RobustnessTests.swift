@@ -29,10 +29,16 @@ struct RobustnessTests {
         var b = HiveBuilder()
         b.add(
             HiveBuilder.Key(
-                name: "ROOT", className: "c",
-                values: [HiveBuilder.Value(name: "v", type: 1, data: HiveBuilder.sz("x")),
-                         HiveBuilder.Value(name: "big", type: 3, data: [UInt8](repeating: 7, count: 1000))],
-                subkeys: (0..<5).map { HiveBuilder.Key(name: "k\($0)") }, list: .ri(perLeaf: 2)))
+                name: "ROOT",
+                className: "c",
+                values: [
+                    HiveBuilder.Value(name: "v", type: 1, data: HiveBuilder.sz("x")),
+                    HiveBuilder.Value(name: "big", type: 3, data: [UInt8](repeating: 7, count: 1000)),
+                ],
+                subkeys: (0..<5).map { HiveBuilder.Key(name: "k\($0)") },
+                list: .ri(perLeaf: 2)
+            )
+        )
         let file = b.finished()
         var threw = 0
         for n in 0..<file.count {
@@ -60,7 +66,10 @@ struct RobustnessTests {
             switch rng.next() % 4 {
             case 0: m[i] ^= UInt8(truncatingIfNeeded: rng.next() | 1)
             case 1:
-                let v: [UInt32] = [0, 1, 0xFFFF_FFFF, 0x7FFF_FFFF, 0x8000_0000, 0x8000_0004, 32, 0xFFFF_FFF8, UInt32(truncatingIfNeeded: rng.next())]
+                let v: [UInt32] = [
+                    0, 1, 0xFFFF_FFFF, 0x7FFF_FFFF, 0x8000_0000, 0x8000_0004, 32, 0xFFFF_FFF8,
+                    UInt32(truncatingIfNeeded: rng.next()),
+                ]
                 let w = v[Int(rng.next() % UInt64(v.count))]
                 for k in 0..<4 where i + k < m.count { m[i + k] = UInt8(truncatingIfNeeded: w >> (8 * UInt32(k))) }
             case 2: m[i] = 0

@@ -1,6 +1,7 @@
 import Foundation
-@testable import Registry
 import Testing
+
+@testable import Registry
 
 /// Transaction log replay: the corpus's dirty NTUSER.DAT with its .LOG1 and .LOG2 (new format), Marvin32, and
 /// logs built here (old format, broken hashes, sequence gaps, pages outside the hive).
@@ -33,7 +34,9 @@ struct TransactionLogTests {
         #expect(codes.isSubset(of: [.dirtyHive, .logReplayed, .logSkipped]), "\(hive.anomalies)")
         let before = try Corpus.hive("transactions_NTUSER.DAT")
         #expect(hive.keyCount > before.keyCount)
-        print("replayed: \(before.keyCount) -> \(hive.keyCount) keys, \(before.valueCount) -> \(hive.valueCount) values; \(hive.anomalies)")
+        print(
+            "replayed: \(before.keyCount) -> \(hive.keyCount) keys, \(before.valueCount) -> \(hive.valueCount) values; \(hive.anomalies)"
+        )
     }
 }
 
@@ -53,7 +56,11 @@ struct TransactionLogRegipyTests {
         var stale: [Range<Int>] = []
         for (i, name) in TransactionLogTests.logs.reversed().enumerated() {
             let entries = TransactionLog.newFormatEntries(
-                try Corpus.bytes(name), log: i, limits: .default, anomalies: &ignored)
+                try Corpus.bytes(name),
+                log: i,
+                limits: .default,
+                anomalies: &ignored
+            )
             for entry in entries {
                 for page in entry.pages {
                     let target = 4096 + page.offset
@@ -127,7 +134,9 @@ struct BuiltLogTests {
     @Test func entriesSplitAcrossLogsApplyInSequenceOrder() throws {
         let (final, _) = L.finalHive()
         let hbins = UInt32(final.count - 4096)
-        let e = (0..<5).map { i in L.Entry(sequence: L.sequence + UInt32(i), pages: [(i * 4096, L.page(final, i))], hiveBinsSize: hbins) }
+        let e = (0..<5).map { i in
+            L.Entry(sequence: L.sequence + UInt32(i), pages: [(i * 4096, L.page(final, i))], hiveBinsSize: hbins)
+        }
         let logA = L.newLog(final, Array(e[0..<3]))
         let logB = L.newLog(final, Array(e[3..<5]))
         let hive = try RegistryHive(parsing: L.stalePrimary(final, pages: Array(1..<5)), logs: [logB, logA])
@@ -138,7 +147,9 @@ struct BuiltLogTests {
     @Test func wrongHashEndsTheLog() throws {
         let (final, _) = L.finalHive()
         let hbins = UInt32(final.count - 4096)
-        var e = (0..<4).map { i in L.Entry(sequence: L.sequence + UInt32(i), pages: [(i * 4096, L.page(final, i))], hiveBinsSize: hbins) }
+        var e = (0..<4).map { i in
+            L.Entry(sequence: L.sequence + UInt32(i), pages: [(i * 4096, L.page(final, i))], hiveBinsSize: hbins)
+        }
         e[2].corruptHash = true
         let hive = try RegistryHive(parsing: L.stalePrimary(final, pages: [1, 2, 3]), logs: [L.newLog(final, e)])
         #expect(hive.logEntriesReplayed == 2)
@@ -150,7 +161,9 @@ struct BuiltLogTests {
         let hbins = UInt32(final.count - 4096)
         let seqs: [UInt32] = [L.sequence - 2, L.sequence, L.sequence + 1, L.sequence + 3]
         let pages = [1, 1, 2, 3]
-        let e = zip(seqs, pages).map { s, p in L.Entry(sequence: s, pages: [(p * 4096, L.page(final, p))], hiveBinsSize: hbins) }
+        let e = zip(seqs, pages).map { s, p in
+            L.Entry(sequence: s, pages: [(p * 4096, L.page(final, p))], hiveBinsSize: hbins)
+        }
         let hive = try RegistryHive(parsing: L.stalePrimary(final, pages: [1, 2, 3]), logs: [L.newLog(final, e)])
         #expect(hive.logEntriesReplayed == 2)
         #expect(hive.anomalies.contains { $0.code == .logSkipped && $0.detail.contains("older") })
@@ -215,7 +228,10 @@ struct BuiltLogTests {
     @Test func notLogs() throws {
         let (final, _) = L.finalHive()
         let primary = L.stalePrimary(final, pages: [2])
-        let hive = try RegistryHive(parsing: primary, logs: [[], Array("regf".utf8), final, [UInt8](repeating: 0x41, count: 5000)])
+        let hive = try RegistryHive(
+            parsing: primary,
+            logs: [[], Array("regf".utf8), final, [UInt8](repeating: 0x41, count: 5000)]
+        )
         #expect(hive.logsReplayed == 0)
         #expect(hive.anomalies.filter { $0.code == .logSkipped }.count >= 3)
     }
