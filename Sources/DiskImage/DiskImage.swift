@@ -158,6 +158,8 @@ public struct DiskImage: Sendable {
                 }
             } else if descriptors.hasCD001 {
                 anomalies.add(.malformedRecord, offset: volume.base + 32768, "ISO 9660 descriptors without a primary one")
+            } else if !descriptors.hasNSR {
+                anomalies.add(.malformedRecord, offset: volume.base + 32768, "UDF recognition sequence without NSR")
             }
             checkEnd(volume, declaredEnd: declaredEnd, what: "volume", anomalies: &anomalies)
             return (descriptors.hasCD001 ? .iso9660 : .udf, systems, views)

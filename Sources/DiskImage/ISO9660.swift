@@ -28,7 +28,12 @@ struct VolumeDescriptors {
         var count = 0
         while true {
             let offset = sector * Self.sectorSize
-            guard let d = try? volume.record(offset, Self.sectorSize), let ident = try? d.bytes(1, 5) else { break }
+            guard let d = try? volume.record(offset, Self.sectorSize), let ident = try? d.bytes(1, 5) else {
+                if count > 0, offset < volume.length {
+                    anomalies.add(.truncated, offset: volume.base + offset, "volume descriptor cut short")
+                }
+                break
+            }
             let type = (try? d.u8(0)) ?? 0
             switch Array(ident) {
             case Array("CD001".utf8):

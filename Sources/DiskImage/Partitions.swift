@@ -43,6 +43,9 @@ struct VHDFooter {
         else { return nil }
         offset = r.base
         diskType = type
+        if r.count == 511 {
+            anomalies.add(.malformedRecord, offset: r.base, "511-byte VHD footer (Virtual PC 2004 and earlier)")
+        }
         currentSize = size
         var sum: UInt32 = 0
         for (i, b) in all.enumerated() where !(64..<68).contains(i) { sum &+= UInt32(b) }

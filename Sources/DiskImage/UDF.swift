@@ -95,12 +95,19 @@ struct UDFReader {
                 // The other anchors sit at the last sector and 256 sectors before it.
                 reader.declaredEnd = reader.partitions.values.map { $0.start &+ $0.length }.max() ?? 0
                 let last = volume.length / sectorSize - 1
-                for sector in [last, last - 256] where sector > 256 {
+                var anchors = 0
+                for sector in Set([256, last, last - 256]) where sector >= 256 {
                     if let r = try? volume.record(sector * sectorSize, sectorSize),
                         (try? tag(r, location: sector, anomalies: &scratch)) == Tag.anchor.rawValue
                     {
+                        anchors += 1
                         reader.declaredEnd = max(reader.declaredEnd, (sector + 1) * sectorSize)
                     }
+                }
+                if anchors < 2 {
+                    anomalies.add(
+                        .malformedRecord, offset: volume.base,
+                        "\(anchors) anchor volume descriptor pointer; UDF records two of sectors 256, N-256, N-1")
                 }
                 return reader
             }
