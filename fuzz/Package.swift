@@ -4,6 +4,7 @@ import PackageDescription
 
 let fuzzTargets = [
     "FuzzMIME", "FuzzZIP", "FuzzScan", "FuzzCFB", "FuzzVBA", "FuzzXLM", "FuzzOOXML", "FuzzOfficeCrypto",
+    "FuzzRegistry", "FuzzHostSnapshot", "FuzzLNK", "FuzzPE", "FuzzOneNote", "FuzzRTF", "FuzzDiskImage",
 ]
 
 let package = Package(
@@ -21,6 +22,14 @@ let package = Package(
                 .product(name: "OfficeMacros", package: "Emoguard"),
                 .product(name: "OOXML", package: "Emoguard"),
                 .product(name: "OfficeCrypto", package: "Emoguard"),
+                .product(name: "Registry", package: "Emoguard"),
+                .product(name: "HostCheck", package: "Emoguard"),
+                .product(name: "ShellLink", package: "Emoguard"),
+                .product(name: "PE", package: "Emoguard"),
+                .product(name: "OneNote", package: "Emoguard"),
+                .product(name: "RTF", package: "Emoguard"),
+                .product(name: "DiskImage", package: "Emoguard"),
+                .product(name: "ByteCursor", package: "Emoguard"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])])
     },

@@ -383,9 +383,10 @@ private struct Parser {
             }
             var seen = Set<UInt32>()
             var repeats = 0
-            var names = image.cursor(namesAt, fit * 4) ?? ByteCursor([UInt8]())
-            for _ in 0..<fit {
-                let rva = try names.readUInt32LE()
+            // One entry at a time, so that a table crossing dropped padding reads the same as the whole file.
+            for k in 0..<fit {
+                guard var entry = image.cursor(namesAt + 4 * k, 4) else { break }
+                let rva = try entry.readUInt32LE()
                 if !seen.insert(rva).inserted { repeats += 1 }
                 guard let n = name(atRVA: rva, pe) else {
                     log.record(.badExportTable, offset: namesAt, "export name RVA 0x\(String(rva, radix: 16)) is not in the file")

@@ -116,7 +116,7 @@ public enum LNKAnalysis {
                 let decoded = decodeBase64(payload, limit: limits.maxDecodedBytes.maximum).map(utf16LE)
                 out.append(
                     LNKIndicator(
-                        .encodedPowerShell, "\(word) with \(payload.count) characters of Base64", decoded: decoded))
+                        .encodedPowerShell, "\(word) with \(payload.utf8.count) characters of Base64", decoded: decoded))
                 if let decoded {
                     for url in urls(in: decoded) { out.append(LNKIndicator(.url, "\(url) (in the decoded command)")) }
                 }
@@ -145,15 +145,17 @@ public enum LNKAnalysis {
         }
 
         // Padding and length.
-        if arguments.count > 260 {
+        // Windows counts UTF-16 code units.
+        let length = arguments.utf16.count
+        if length > 260 {
             let run = longestWhitespaceRun(arguments)
             if run >= 32 {
                 out.append(
                     LNKIndicator(
                         .paddedArguments,
-                        "\(arguments.count) characters of arguments with \(run) consecutive whitespace characters"))
+                        "\(length) characters of arguments with \(run) consecutive whitespace characters"))
             } else {
-                out.append(LNKIndicator(.longArguments, "\(arguments.count) characters of arguments"))
+                out.append(LNKIndicator(.longArguments, "\(length) characters of arguments"))
             }
         }
 
@@ -212,21 +214,26 @@ public enum LNKAnalysis {
         return nil
     }
 
-    /// Splits a command line into words at whitespace, keeping quoted runs together (quotes kept).
+    /// Splits a command line into words at whitespace and at `& | ; ( )`, keeping quoted runs together (quotes
+    /// kept).
     static func words(_ text: String) -> [String] {
         var out: [String] = []
-        var current = ""
+        var current: [UInt8] = []
         var quoted = false
-        for ch in text {
-            if ch == "\"" { quoted.toggle() }
-            if !quoted && (ch.isWhitespace || ch == "&" || ch == "|" || ch == ";" || ch == "(" || ch == ")") {
-                if !current.isEmpty { out.append(current) }
-                current = ""
+        for byte in text.utf8 {
+            if byte == UInt8(ascii: "\"") { quoted.toggle() }
+            let separator =
+                byte == 0x20 || byte == 0x09 || byte == 0x0A || byte == 0x0D || byte == 0x0B || byte == 0x0C
+                || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "|") || byte == UInt8(ascii: ";")
+                || byte == UInt8(ascii: "(") || byte == UInt8(ascii: ")")
+            if !quoted && separator {
+                if !current.isEmpty { out.append(String(decoding: current, as: UTF8.self)) }
+                current.removeAll(keepingCapacity: true)
             } else {
-                current.append(ch)
+                current.append(byte)
             }
         }
-        if !current.isEmpty { out.append(current) }
+        if !current.isEmpty { out.append(String(decoding: current, as: UTF8.self)) }
         return out
     }
 
@@ -278,12 +285,14 @@ public enum LNKAnalysis {
         Text.utf16(bytes[...], stopAtNUL: false)
     }
 
-    /// The length of the longest run of whitespace (spaces, tabs, line breaks, ideographic spaces).
+    /// The length of the longest run of whitespace (spaces, tabs, line breaks, ideographic spaces...).
     static func longestWhitespaceRun(_ text: String) -> Int {
         var best = 0
         var run = 0
         for scalar in text.unicodeScalars {
-            if scalar.properties.isWhitespace {
+            let v = scalar.value
+            let white = v < 0x80 ? (v == 0x20 || (0x09...0x0D).contains(v)) : scalar.properties.isWhitespace
+            if white {
                 run += 1
                 best = max(best, run)
             } else {

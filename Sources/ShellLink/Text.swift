@@ -5,9 +5,21 @@ import Charsets
 enum Text {
     /// UTF-16LE code units up to the first NUL (or the end), decoded; lone surrogates become U+FFFD.
     static func utf16(_ bytes: ArraySlice<UInt8>, stopAtNUL: Bool = true) -> String {
-        var units: [UInt16] = []
-        units.reserveCapacity(bytes.count / 2)
+        // ASCII (the common case) decodes as UTF-8 without a transcoding pass.
+        var ascii: [UInt8] = []
+        ascii.reserveCapacity(bytes.count / 2)
         var i = bytes.startIndex
+        while i + 1 < bytes.endIndex {
+            let lo = bytes[i]
+            let hi = bytes[i + 1]
+            if hi != 0 || lo >= 0x80 { break }
+            if stopAtNUL && lo == 0 { return String(decoding: ascii, as: UTF8.self) }
+            ascii.append(lo)
+            i += 2
+        }
+        if i + 1 >= bytes.endIndex { return String(decoding: ascii, as: UTF8.self) }
+        var units: [UInt16] = ascii.map { UInt16($0) }
+        units.reserveCapacity(bytes.count / 2)
         while i + 1 < bytes.endIndex {
             let u = UInt16(bytes[i]) | UInt16(bytes[i + 1]) << 8
             if stopAtNUL && u == 0 { break }

@@ -24,9 +24,9 @@ struct CLI {
         var stdoutData: Data
     }
 
-    static func run(_ args: [String], stdin: Data? = nil) throws -> Output {
+    static func run(_ args: [String], stdin: Data? = nil, executable: URL? = nil) throws -> Output {
         let p = Process()
-        p.executableURL = binary
+        p.executableURL = executable ?? binary
         p.arguments = args
         p.currentDirectoryURL = packageRoot
         let out = Pipe()
@@ -48,28 +48,21 @@ struct CLI {
             stderr: String(decoding: e, as: UTF8.self), stdoutData: o)
     }
 
-    /// Runs the binary and measures that one child's peak RSS (KB) with wait4: getrusage(RUSAGE_CHILDREN) would
-    /// report the largest of every child the test process ever had, including other tests' children.
+    /// Runs the binary and measures that one child's peak RSS (KB). The measuring parent is a small Python process
+    /// (its `resource` module reads the child's rusage): a child spawned straight from this large test process would
+    /// inherit the test process's high-water mark, since Linux carries `ru_maxrss` across exec.
     static func runMeasured(_ args: [String]) throws -> (output: Output, maxRSSKB: Int) {
-        let outURL = FileManager.default.temporaryDirectory.appendingPathComponent("emoguard-out-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: outURL) }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 1, outURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        let argv = ([binary.path] + args).map { strdup($0) } + [nil]
-        defer { for a in argv { free(a) } }
-        var pid = pid_t()
-        let rc = posix_spawn(&pid, binary.path, &actions, nil, argv, environ)
-        guard rc == 0 else { throw CocoaError(.executableLoad) }
-        var status: Int32 = 0
-        var usage = rusage()
-        _ = wait4(pid, &status, 0, &usage)
-        let data = (try? Data(contentsOf: outURL)) ?? Data()
-        let exit = (status >> 8) & 0xFF
-        return (Output(status: exit, stdout: String(decoding: data, as: UTF8.self), stderr: "", stdoutData: data),
-            Int(usage.ru_maxrss))
+        let script = """
+            import resource, subprocess, sys
+            r = subprocess.run(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            sys.stdout.buffer.write(r.stdout)
+            sys.stderr.write("%d %d" % (r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+            """
+        let out = try run(["-c", script, binary.path] + args, executable: URL(fileURLWithPath: "/usr/bin/python3"))
+        let fields = out.stderr.split(separator: " ").compactMap { Int($0) }
+        guard fields.count == 2 else { throw CocoaError(.executableLoad) }
+        return (Output(status: Int32(fields[0]), stdout: out.stdout, stderr: "", stdoutData: out.stdoutData),
+            fields[1])
     }
 
     static func json(_ out: Output) throws -> [String: Any] {

@@ -319,3 +319,60 @@ import Testing
         #expect(RegistryFacts.currentControlSet(system) == "ControlSet002")
     }
 }
+
+/// Seeded mutations of every text input (process lists, the collector's JSON, vol output, a boot sector): each
+/// parses or fails with an error, and what parses can be checked and reported.
+@Suite struct MutationTests {
+    struct SplitMix {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
+    }
+
+    static let seeds = [
+        "processes/v1-tasklist-en.csv", "processes/2022-tasklist-ja.csv", "processes/v2-cim.csv",
+        "processes/v3-pslist.txt", "processes/v3-cmdline.txt", "processes/v5-cmdline.csv", "processes/v2-vol-ja.txt",
+        "snapshots/collector-sample.json",
+    ]
+
+    @Test(arguments: seeds)
+    func mutatedInputsNeverCrash(_ seed: String) throws {
+        let original = try Fixtures.resource("hostcheck/" + seed)
+        var rng = SplitMix(state: UInt64(truncatingIfNeeded: seed.hashValue == 0 ? 1 : seed.utf8.count * 7919))
+        let interesting: [UInt8] = [0x00, 0x22, 0x2C, 0x0A, 0x0D, 0x09, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0xFF, 0xFE, 0x81, 0x3A]
+        for _ in 0..<300 {
+            var b = original
+            for _ in 0...rng.below(8) {
+                guard !b.isEmpty else { break }
+                switch rng.below(4) {
+                case 0: b[rng.below(b.count)] = interesting[rng.below(interesting.count)]
+                case 1: b[rng.below(b.count)] = UInt8(truncatingIfNeeded: rng.next())
+                case 2: b.remove(at: rng.below(b.count))
+                default:
+                    let i = rng.below(b.count)
+                    let n = min(b.count - i, rng.below(64))
+                    b.insert(contentsOf: b[i..<(i + n)], at: rng.below(b.count))
+                }
+            }
+            if let (records, _) = try? ProcessListReader.parse(b[...], source: "m") {
+                var s = HostSnapshot()
+                s.addProcesses(records, source: "m")
+                _ = HostChecker(inspector: nil).check(s)
+            }
+            if let s = try? CollectorSnapshotReader.parse(b[...]) {
+                let r = HostChecker(inspector: nil).check(s)
+                _ = HostCheckTextReport.render(r, language: .ja)
+                _ = EmoCheckReport.render(r, scanTime: "2020-02-10 13:06:20")
+                _ = HostCheckJSONReport.render(r)
+            }
+            _ = VolumeSerialReader.fromVolOutput(String(decoding: b, as: UTF8.self))
+            _ = VolumeSerialReader.fromBootSector(b[...])
+        }
+    }
+}

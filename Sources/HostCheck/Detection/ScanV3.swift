@@ -58,7 +58,7 @@ public enum ScanV3 {
         evidence += services.map { RegistryEvidence(service: $0, role: "service launching the file") }
         return HostDetection(
             generation: .v3, rule: "hostcheck.v3.system-name-folder",
-            summary: "\(fileName) in a folder named after a system file, \(l.file.size) bytes, unlike System32's",
+            summary: "\(fileName) (\(l.file.size) bytes) in a folder named after the system file \(base)",
             processName: fileName, file: ctx.evidence(l, isPE: ctx.isPE(l.file)), registry: evidence,
             processes: processes, confirmation: confirmation, isAdmin: l.isAdminFolder)
     }

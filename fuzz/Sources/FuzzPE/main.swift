@@ -15,7 +15,8 @@ let fuzzLimits: PELimits = {
 }()
 
 /// Parses the input as a PE file, then again as the engine would hand it over when zero padding was dropped: the
-/// input stripped of runs of 64 zero bytes or more, with the padding map.
+/// input stripped of runs of 64 zero bytes or more, with the padding map. The two parses must agree (a mapping bug
+/// is a crash here, on purpose).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -25,8 +26,17 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     stripper.write(bytes[...])
     let stripped = stripper.finish()
     if !stripped.padding.isEmpty {
-        let padded = try? PEFile(parsing: stripped.bytes[...], padding: stripped.padding, limits: fuzzLimits)
-        _ = padded?.sections.map(\.entropy)
+        guard let padded = try? PEFile(parsing: stripped.bytes[...], padding: stripped.padding, limits: fuzzLimits)
+        else { fatalError("the stripped file does not parse") }
+        let same =
+            padded.sections.map(\.rawOffset) == pe.sections.map(\.rawOffset)
+            && padded.sections.map(\.entropy) == pe.sections.map(\.entropy)
+            && padded.sections.map(\.rawBytesPresent) == pe.sections.map(\.rawBytesPresent)
+            && padded.exports == pe.exports && padded.exportedName == pe.exportedName && padded.imports == pe.imports
+            && padded.hasAuthenticode == pe.hasAuthenticode && padded.declaredImageEnd == pe.declaredImageEnd
+            && padded.overlaySize == pe.overlaySize && padded.fileSize == pe.fileSize
+            && padded.entryPoint == pe.entryPoint && padded.dataDirectories == pe.dataDirectories
+        if !same { fatalError("the padded parse differs from the plain one") }
     }
     return 0
 }
