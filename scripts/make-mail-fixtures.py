@@ -11,6 +11,9 @@ Outputs (committed):
     Examples/emotet-style-reply.eml            hijacked-thread style reply, password ZIP (ZipCrypto), password in the body
     Examples/ordinary-ppap.eml                 ordinary Japanese business mail with a password ZIP of a text file
     Tests/InspectionTests/Resources/mail/*.eml the same kinds, one technique per file
+
+With --lures, only the issue-5 lures (the format fixtures of the other test targets, carried by mail):
+    Tests/InspectionTests/Resources/lures/*.eml
 """
 import io
 import os
@@ -134,7 +137,36 @@ def main():
           mail("請求書送付のご案内", BODY_WITH_PASSWORD, [("請求書.zip", zipcrypto({"請求書.txt": INVOICE_TEXT}))], reply=False))
 
 
+def fixture(*parts) -> bytes:
+    with open(os.path.join(ROOT, "Tests", *parts), "rb") as f:
+        return f.read()
+
+
+def lures():
+    """Mails carrying the post-macro lures (built from the format targets' fixtures) and their benign twins."""
+    out = os.path.join(ROOT, "Tests", "InspectionTests", "Resources", "lures")
+    lnk = fixture("ShellLinkTests", "Resources", "fixtures", "powershell-enc.lnk")
+    write(os.path.join(out, "lnk-in-password-zip.eml"),
+          mail("Re: 【至急】請求書の件", BODY_WITH_PASSWORD, [("請求書.zip", zipcrypto({"請求書.pdf.lnk": lnk}))]))
+    write(os.path.join(out, "onenote-wsf.eml"),
+          mail("Re: 見積書の件", "ご確認ください。\n", [("見積書.one", fixture("OneNoteTests", "Resources", "fixtures", "lure-wsf.one"))]))
+    write(os.path.join(out, "iso-lnk-dll.eml"),
+          mail("Re: 請求書", "ご確認ください。\n", [("invoice.iso", fixture("DiskImageTests", "Resources", "lure.iso"))]))
+    # Benign counterparts: a shortcut to a PDF, a OneNote section with a picture, an ISO of PDFs.
+    write(os.path.join(out, "lnk-to-pdf.eml"),
+          mail("資料のショートカット", BODY_WITH_PASSWORD,
+               [("資料.zip", zipcrypto({"資料.lnk": fixture("ShellLinkTests", "Resources", "fixtures", "benign-pdf.lnk")}))],
+               reply=False))
+    write(os.path.join(out, "onenote-png.eml"),
+          mail("議事録", "議事録を共有します。\n", [("議事録.one", fixture("OneNoteTests", "Resources", "fixtures", "picture-png.one"))], reply=False))
+    write(os.path.join(out, "iso-pdfs.eml"),
+          mail("資料一式", "資料一式です。\n", [("資料.iso", fixture("DiskImageTests", "Resources", "pdfs.iso"))], reply=False))
+
+
 if __name__ == "__main__":
     if not shutil.which("zip"):
         sys.exit("Info-ZIP's zip is needed (apt-get install zip)")
-    main()
+    if "--lures" in sys.argv:
+        lures()
+    else:
+        main()

@@ -120,6 +120,13 @@ struct OfficeAnalyzer: Analyzer {
         }
         for object in cfb.embeddedObjects() {
             let native = object.native
+            let probe = Artifact(segment: native.label, name: native.label, bytes: native.payload)
+            if !native.payload.isEmpty, ContainerFacts.isRunnable(probe) {
+                out.facts.append(
+                    Fact(
+                        .officeEmbeddedRunnable, "package object \(native.label) runs when its icon is double-clicked",
+                        within: object.entry.path, detail: native.label))
+            }
             add(
                 Array(native.payload), segment: "\(object.entry.path)/\(native.label)", name: native.label,
                 what: "embedded file \(native.label)", within: object.entry.path, detail: native.sourcePath,
@@ -226,25 +233,44 @@ enum MacroFacts {
     }
 
     /// Indicators as facts; `within` maps an indicator's location (a module or sheet name) to a path.
+    /// The rule IDs indicators map to: macros, or scripts (which share olevba's vocabulary).
+    struct IndicatorRules {
+        var autoExec: RuleID
+        var ioc: RuleID
+        var decoded: RuleID
+        var suspicious: RuleID
+        var stomping: RuleID
+        var obfuscation: RuleID
+
+        static let macro = IndicatorRules(
+            autoExec: .macroAutoExec, ioc: .macroIOC, decoded: .macroDecoded, suspicious: .macroSuspicious,
+            stomping: .macroStomping, obfuscation: .macroObfuscation)
+        /// A standalone script runs when opened by definition; its AutoExec keywords are weighed as suspicious.
+        static let script = IndicatorRules(
+            autoExec: .scriptSuspicious, ioc: .scriptIOC, decoded: .scriptDecoded, suspicious: .scriptSuspicious,
+            stomping: .scriptObfuscation, obfuscation: .scriptObfuscation)
+    }
+
     static func indicators(
-        _ list: [MacroIndicator], within: (String?) -> String, into out: inout AnalysisOutput
+        _ list: [MacroIndicator], within: (String?) -> String, rules: IndicatorRules = .macro,
+        into out: inout AnalysisOutput
     ) {
         for i in list {
             let rule: RuleID
             switch i.kind {
-            case .autoExec: rule = .macroAutoExec
-            case .ioc: rule = .macroIOC
-            case .decoded: rule = .macroDecoded
+            case .autoExec: rule = rules.autoExec
+            case .ioc: rule = rules.ioc
+            case .decoded: rule = rules.decoded
             case .suspicious:
                 let k = i.keyword.lowercased()
                 if k.contains("stomping") {
-                    rule = .macroStomping
+                    rule = rules.stomping
                 } else if k.hasSuffix(" strings") {
-                    rule = .macroObfuscation  // "Hex Strings", "Base64 Strings", "Dridex Strings", "VBA obfuscated Strings"
+                    rule = rules.obfuscation  // "Hex Strings", "Base64 Strings", "Dridex Strings", "VBA obfuscated Strings"
                 } else {
-                    rule = .macroSuspicious
+                    rule = rules.suspicious
                 }
-            default: rule = .macroObfuscation
+            default: rule = rules.obfuscation
             }
             let cell = i.cell.map { " (\($0))" } ?? ""
             out.facts.append(

@@ -28,8 +28,21 @@ public struct Inspector: Sendable {
         .zip: ZIPAnalyzer(),
         .ole2: OfficeAnalyzer(),
         .sylk: TextDocumentAnalyzer(),
-        .xml: TextDocumentAnalyzer(),
-        .text: TextDocumentAnalyzer(),
+        .xml: TextAnalyzer(),
+        .text: TextAnalyzer(),
+        .html: TextAnalyzer(),
+        .lnk: ShortcutAnalyzer(),
+        .pe: ExecutableAnalyzer(),
+        .oneNote: OneNoteAnalyzer(),
+        .cab: CabinetAnalyzer(),
+        .rtf: RTFAnalyzer(),
+        .iso9660: DiskImageAnalyzer(),
+        .diskImage: DiskImageAnalyzer(),
+        .vhd: DiskImageAnalyzer(),
+        .gzip: GzipAnalyzer(),
+        .rar: RecognizedArchiveAnalyzer(),
+        .sevenZip: RecognizedArchiveAnalyzer(),
+        .ace: RecognizedArchiveAnalyzer(),
     ]
 
     /// Scans bytes as one input.

@@ -23,6 +23,10 @@ public struct ArtifactType: Hashable, Sendable, Codable, CustomStringConvertible
     public static let lnk: ArtifactType = "application/x-ms-shortcut"
     public static let oneNote: ArtifactType = "application/onenote"
     public static let iso9660: ArtifactType = "application/x-iso9660-image"
+    /// A raw disk or FAT volume image (`.img`).
+    public static let diskImage: ArtifactType = "application/x-raw-disk-image"
+    /// A Virtual Hard Disk (`.vhd`, `.vhdx`).
+    public static let vhd: ArtifactType = "application/x-vhd"
     public static let gzip: ArtifactType = "application/gzip"
     public static let rar: ArtifactType = "application/vnd.rar"
     public static let sevenZip: ArtifactType = "application/x-7z-compressed"
@@ -73,7 +77,16 @@ public enum Sniffer {
         if starts(Array("GIF8".utf8)) { return .gif }
         if hasMagic(bytes, at: 7, Array("**ACE**".utf8)) { return .ace }
         if starts(Array("ID;P".utf8)) || starts(Array("ID;".utf8)) && head.count > 3 && head[3] >= 0x41 { return .sylk }
-        if hasMagic(bytes, at: 0x8001, Array("CD001".utf8)) { return .iso9660 }
+        if hasMagic(bytes, at: 0x8001, Array("CD001".utf8)) || hasMagic(bytes, at: 0x8001, Array("BEA01".utf8)) {
+            return .iso9660
+        }
+        if starts(Array("vhdxfile".utf8)) || starts(Array("conectix".utf8))
+            || hasMagic(bytes, at: bytes.count - 512, Array("conectix".utf8))
+            || hasMagic(bytes, at: bytes.count - 511, Array("conectix".utf8))
+        {
+            return .vhd
+        }
+        if looksLikeDiskImage(bytes) { return .diskImage }
         if looksLikeMbox(bytes) { return .mbox }
         if looksLikeMail(bytes) { return .mailMessage }
         let text = sniffText(bytes)
@@ -83,7 +96,7 @@ public enum Sniffer {
     }
 
     static func hasMagic(_ bytes: ArraySlice<UInt8>, at offset: Int, _ magic: [UInt8]) -> Bool {
-        guard bytes.count >= offset + magic.count else { return false }
+        guard offset >= 0, bytes.count >= offset + magic.count else { return false }
         let start = bytes.startIndex + offset
         return bytes[start..<(start + magic.count)].elementsEqual(magic)
     }
@@ -113,6 +126,20 @@ public enum Sniffer {
             }
             return false
         }
+    }
+
+    /// A FAT boot sector (jump, "FAT" in the BIOS parameter block, 55 AA) or a master boot record whose first
+    /// partition entry is in use.
+    static func looksLikeDiskImage(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard bytes.count >= 1024, hasMagic(bytes, at: 510, [0x55, 0xAA]) else { return false }
+        let b = bytes.startIndex
+        if bytes[b] == 0xEB || bytes[b] == 0xE9,
+            hasMagic(bytes, at: 0x36, Array("FAT".utf8)) || hasMagic(bytes, at: 0x52, Array("FAT".utf8))
+        {
+            return true
+        }
+        let status = bytes[b + 0x1BE]
+        return (status == 0 || status == 0x80) && bytes[b + 0x1C2] != 0
     }
 
     static func isPE(_ bytes: ArraySlice<UInt8>) -> Bool {

@@ -32,6 +32,9 @@ enum NameChecks {
         t["lnk"] = [.lnk]
         t["one"] = [.oneNote]
         t["iso"] = [.iso9660]
+        t["img"] = [.iso9660, .diskImage]
+        for e in ["vhd", "vhdx"] { t[e] = [.vhd] }
+        t["onepkg"] = [.cab]
         t["gz"] = [.gzip]
         t["rar"] = [.rar]
         t["7z"] = [.sevenZip]
@@ -62,7 +65,8 @@ enum NameChecks {
         }
         let exts = name.map(extensions) ?? []
         let last = exts.last ?? ""
-        let runnable = type.isRunnable || dangerous.contains(last)
+        // A shortcut is judged by what it runs (ShortcutAnalyzer): one that opens a PDF is not a payload.
+        let runnable = (type.isRunnable || dangerous.contains(last)) && type != .lnk
         if artifact.fromEncryptedContainer && runnable {
             facts.append(
                 Fact(

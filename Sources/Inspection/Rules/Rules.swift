@@ -160,6 +160,11 @@ public enum RuleTable {
             title: "Embedded OLE object",
             rationale: "Common in business documents; its content is inspected as a child and judged there."),
         Rule(
+            id: .officeEmbeddedRunnable, severity: .critical, score: 10, group: "combination",
+            title: "Document embeds a script, executable or shortcut as a package object",
+            rationale: "An icon in the document that runs code on double-click (OLE Packager): the RTF and Word lures "
+                + "of 2017-2022. Business documents embed spreadsheets and PDFs, not programs."),
+        Rule(
             id: .officeEncrypted, severity: .low, score: 1, group: "office",
             title: "Encrypted Office document",
             rationale: "Hides macros from scanners; also used legitimately."),
@@ -175,6 +180,198 @@ public enum RuleTable {
             id: .officeMalformed, severity: .low, score: 1, group: "office",
             title: "Malformed compound file or package",
             rationale: "Loops, lying sizes and out-of-range sectors are reported; weighed lightly."),
+
+        // MARK: Shortcuts (LNK)
+        Rule(
+            id: .lnkLOLBin, severity: .high, score: 6, group: "shortcut",
+            title: "Shortcut runs a system program that fetches or runs code (LOLBin)",
+            rationale: "cmd, powershell, mshta, rundll32, regsvr32, wscript, certutil... behind a shortcut is how the "
+                + "2022 Emotet and IcedID shortcuts started their payload."),
+        Rule(
+            id: .lnkEncodedPowerShell, severity: .high, score: 7, group: "shortcut",
+            title: "Shortcut runs Base64-encoded PowerShell",
+            rationale: "-EncodedCommand hides the command from people and filters; the decoded text is in the finding."),
+        Rule(
+            id: .lnkFindstrSelfExtract, severity: .critical, score: 10, group: "combination",
+            title: "Shortcut cuts a script out of itself with findstr",
+            rationale: "The April 2022 Emotet shortcut: findstr reads the .lnk, writes the VBS appended to it, runs it."),
+        Rule(
+            id: .lnkDocumentIcon, severity: .high, score: 5, group: "shortcut",
+            title: "Shortcut to a program wears a document icon",
+            rationale: "A PDF or Word icon on a shortcut that runs a program exists only to deceive."),
+        Rule(
+            id: .lnkPaddedArguments, severity: .high, score: 5, group: "shortcut",
+            title: "Shortcut arguments padded with whitespace",
+            rationale: "Explorer's properties dialog shows 260 characters; padding pushes the command out of sight."),
+        Rule(
+            id: .lnkLongArguments, severity: .low, score: 1, group: "shortcut",
+            title: "Very long shortcut arguments",
+            rationale: "Longer than the properties dialog shows; unusual in ordinary shortcuts."),
+        Rule(
+            id: .lnkHiddenWindow, severity: .medium, score: 2, group: "shortcut",
+            title: "Shortcut starts its program minimized or hidden",
+            rationale: "Droppers hide the console window they open."),
+        Rule(
+            id: .lnkAppendedData, severity: .high, score: 5, group: "shortcut",
+            title: "Data appended after the shortcut structure",
+            rationale: "Windows ignores it; droppers hide a script or archive there and cut it out at run time."),
+        Rule(
+            id: .lnkRemoteTarget, severity: .medium, score: 3, group: "shortcut",
+            title: "Shortcut target on a network share or WebDAV",
+            rationale: "The payload is fetched from a remote path when the shortcut is opened."),
+        Rule(
+            id: .lnkURL, severity: .medium, score: 2, group: "shortcut",
+            title: "URL in the shortcut's command line",
+            rationale: "The download location of the next stage; an IOC."),
+        Rule(
+            id: .lnkMalformed, severity: .low, score: 1, group: "shortcut",
+            title: "Malformed shortcut",
+            rationale: "Broken structures are reported; Windows is tolerant, so attackers use them to confuse tools."),
+
+        // MARK: Executables
+        Rule(
+            id: .peRegisterServer, severity: .medium, score: 3, group: "executable",
+            title: "DLL exports DllRegisterServer (runs under regsvr32)",
+            rationale: "Emotet's 2022-2023 loaders were DLLs started by regsvr32, which calls this export."),
+        Rule(
+            id: .pePadded, severity: .high, score: 6, group: "padding",
+            title: "Executable padded to an inflated size",
+            rationale: "The March 2023 Emotet DLLs were padded with zeros to 500+ MB; the finding gives the real size."),
+        Rule(
+            id: .peWritableExecutable, severity: .medium, score: 2, group: "executable",
+            title: "Executable section that is also writable",
+            rationale: "Self-modifying or unpacking code; rare in compiler output."),
+        Rule(
+            id: .peHighEntropy, severity: .low, score: 1, group: "executable",
+            title: "Packed or encrypted executable section (high entropy)",
+            rationale: "Packers hide code from static analysis; installers use them too."),
+        Rule(
+            id: .peMalformed, severity: .low, score: 1, group: "executable",
+            title: "Malformed executable headers",
+            rationale: "Broken tables are reported; the loader is tolerant of some, tools are not."),
+
+        // MARK: OneNote
+        Rule(
+            id: .oneNoteEmbeddedFile, severity: .info, score: 0, group: "onenote",
+            title: "File embedded in a OneNote section",
+            rationale: "Pictures and attachments are normal; each one is inspected as a child."),
+        Rule(
+            id: .oneNoteEmbeddedRunnable, severity: .critical, score: 10, group: "combination",
+            title: "OneNote section embeds a script, executable, shortcut or HTA",
+            rationale: "The 2023 Emotet and QakBot OneNote lures: a fake button over a .wsf/.hta/.vbs that runs on "
+                + "double-click. No legitimate notebook mailed to a partner carries one."),
+        Rule(
+            id: .oneNoteClickLure, severity: .medium, score: 3, group: "onenote",
+            title: "OneNote page tells the reader to double-click",
+            rationale: "\"Double click to view file\" over an embedded object is the lure's text."),
+        Rule(
+            id: .oneNoteMalformed, severity: .low, score: 1, group: "onenote",
+            title: "Malformed OneNote file",
+            rationale: "Broken revision store structures; embedded files were still found by signature."),
+
+        // MARK: RTF
+        Rule(
+            id: .rtfObject, severity: .info, score: 0, group: "rtf",
+            title: "Object embedded in an RTF document",
+            rationale: "Common in business documents; its content is inspected as a child."),
+        Rule(
+            id: .rtfAutoUpdate, severity: .high, score: 5, group: "rtf",
+            title: "RTF object updates itself on open (\\objupdate)",
+            rationale: "Runs the object's server without a click; used by the CVE-2017-0199 and CVE-2017-11882 exploits."),
+        Rule(
+            id: .rtfExploitClass, severity: .high, score: 7, group: "rtf",
+            title: "RTF object of a class used by exploits (OLE2Link, Equation.3)",
+            rationale: "OLE2Link fetches a remote document (CVE-2017-0199); Equation Editor objects carry CVE-2017-11882."),
+        Rule(
+            id: .rtfMalformed, severity: .low, score: 1, group: "rtf",
+            title: "Malformed or evasive RTF",
+            rationale: "Odd headers, junk in object data and unbalanced groups evade scanners; Word reads them anyway."),
+
+        // MARK: Disk images and other archives
+        Rule(
+            id: .imageContents, severity: .info, score: 0, group: "image",
+            title: "Disk image listed",
+            rationale: "Information: the files of an ISO, IMG or VHD, each inspected as a child."),
+        Rule(
+            id: .imageHiddenFile, severity: .medium, score: 3, group: "image",
+            title: "Hidden file in a disk image",
+            rationale: "The shortcut shows, the DLL it runs is hidden: the 2022 ISO lures."),
+        Rule(
+            id: .imageViewMismatch, severity: .high, score: 5, group: "image",
+            title: "Disk image shows different files to different readers",
+            rationale: "A polyglot image: the file tree a scanner reads is not the one Windows mounts."),
+        Rule(
+            id: .imageMalformed, severity: .low, score: 1, group: "image",
+            title: "Malformed disk image",
+            rationale: "Loops and extents beyond the end are reported, never followed forever."),
+        Rule(
+            id: .shortcutBesideLibrary, severity: .critical, score: 10, group: "combination",
+            title: "Shortcut shipped beside a DLL or executable",
+            rationale: "The ISO/ZIP lure of 2022: the user opens the shortcut, it runs the library with rundll32 or "
+                + "regsvr32. Legitimate software is not mailed this way."),
+        Rule(
+            id: .archiveEncrypted, severity: .medium, score: 4, group: "archive",
+            title: "Encrypted archive of a format Emoguard does not open (7z, RAR, ACE)",
+            rationale: "Its contents are uninspected; password-protected 7z and RAR carried the same lures as ZIP."),
+        Rule(
+            id: .archiveUnsupported, severity: .low, score: 1, group: "archive",
+            title: "Archive recognised but not extracted",
+            rationale: "7z, RAR, ACE and similar are listed where their headers allow; the contents are uninspected."),
+
+        // MARK: Scripts
+        Rule(
+            id: .scriptSuspicious, severity: .medium, score: 2, group: "script",
+            title: "Script uses a suspicious operation",
+            rationale: "The VBA vocabulary applied to VBScript, JScript, PowerShell and batch: downloads, shells, "
+                + "COM objects, eval."),
+        Rule(
+            id: .scriptIOC, severity: .medium, score: 2, group: "script",
+            title: "Script holds an indicator (URL, IP address, executable name)",
+            rationale: "Downloaders carry their download location or payload name."),
+        Rule(
+            id: .scriptDecoded, severity: .medium, score: 2, group: "script",
+            title: "Obfuscated string decoded from a script",
+            rationale: "Char codes, Base64, -EncodedCommand, carets: the decoded text is in the finding."),
+        Rule(
+            id: .scriptObfuscation, severity: .low, score: 1, group: "script",
+            title: "Script holds encoded strings",
+            rationale: "Obfuscation is common in malware, occasional in legitimate code."),
+        Rule(
+            id: .scriptEncoded, severity: .medium, score: 3, group: "script",
+            title: "Script hidden with the Windows Script Encoder (.vbe, .jse, *.Encode)",
+            rationale: "Script Encoder exists to hide code from readers; the decoded code was analysed."),
+        Rule(
+            id: .scriptRunsAndActs, severity: .critical, score: 10, group: "combination",
+            title: "Script runs when opened and downloads, writes files or runs programs",
+            rationale: "mraptor's rule for a script someone double-clicks: it runs, and it writes or executes. The "
+                + "2023 OneNote .wsf, the 2022 LNK .vbs and every JS downloader match it."),
+
+        // MARK: HTML
+        Rule(
+            id: .htmlSmuggling, severity: .critical, score: 10, group: "combination",
+            title: "HTML attachment builds a file in the browser and offers it as a download (HTML smuggling)",
+            rationale: "A Blob or data: URL made from a large encoded string delivers an archive past the mail gate; "
+                + "the decoded payload is inspected as a child."),
+        Rule(
+            id: .htmlSmugglingTechnique, severity: .high, score: 5, group: "html",
+            title: "HTML holds a smuggling technique (long atob string, Blob download, msSaveOrOpenBlob)",
+            rationale: "The building blocks of HTML smuggling, even when no payload could be decoded."),
+        Rule(
+            id: .htmlCredentialForm, severity: .high, score: 6, group: "html",
+            title: "HTML form asks for a password and posts it elsewhere",
+            rationale: "A login form in an attachment posting to another site is credential phishing."),
+        Rule(
+            id: .htmlRedirect, severity: .medium, score: 3, group: "html",
+            title: "HTML redirects to a URL (meta refresh, script)",
+            rationale: "Attachments that send the reader to a website are phishing or download lures; the URL is an IOC."),
+        Rule(
+            id: .htmlObfuscatedScript, severity: .medium, score: 2, group: "html",
+            title: "HTML runs obfuscated script (eval, unescape, document.write of decoded text)",
+            rationale: "Common in lures, rare in mailed HTML."),
+        Rule(
+            id: .htmlMalformed, severity: .info, score: 0, group: "html",
+            title: "Malformed HTML",
+            rationale: "Browsers repair HTML silently; reported for the analyst, not scored."),
 
         // MARK: Mail structure
         Rule(
@@ -204,6 +401,7 @@ public enum RuleTable {
     /// Per-group score caps, as rspamd's group `max_score`: many weak signals of one kind do not add up forever.
     public static let groupCaps: [String: Double] = [
         "mime": 2, "archive": 8, "engine": 4, "padding": 8, "attachment": 12, "macro": 9, "office": 9,
+        "shortcut": 10, "executable": 6, "onenote": 6, "rtf": 9, "image": 8, "script": 8, "html": 9,
     ]
 
     private static let byID: [RuleID: Rule] = Dictionary(rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -258,10 +456,54 @@ extension RuleID {
     public static let officeRemoteTemplate: RuleID = "office.remote-template"
     public static let officeExternalObject: RuleID = "office.external-object"
     public static let officeEmbeddedObject: RuleID = "office.embedded-object"
+    public static let officeEmbeddedRunnable: RuleID = "office.embedded-runnable"
     public static let officeEncrypted: RuleID = "office.encrypted"
     public static let officeDecrypted: RuleID = "office.decrypted"
     public static let officeEncryptedUnopened: RuleID = "office.encrypted-unopened"
     public static let officeMalformed: RuleID = "office.malformed"
+    public static let lnkLOLBin: RuleID = "lnk.lolbin"
+    public static let lnkEncodedPowerShell: RuleID = "lnk.encoded-powershell"
+    public static let lnkFindstrSelfExtract: RuleID = "lnk.findstr-self-extract"
+    public static let lnkDocumentIcon: RuleID = "lnk.document-icon"
+    public static let lnkPaddedArguments: RuleID = "lnk.padded-arguments"
+    public static let lnkLongArguments: RuleID = "lnk.long-arguments"
+    public static let lnkHiddenWindow: RuleID = "lnk.hidden-window"
+    public static let lnkAppendedData: RuleID = "lnk.appended-data"
+    public static let lnkRemoteTarget: RuleID = "lnk.remote-target"
+    public static let lnkURL: RuleID = "lnk.url"
+    public static let lnkMalformed: RuleID = "lnk.malformed"
+    public static let peRegisterServer: RuleID = "pe.dllregisterserver"
+    public static let pePadded: RuleID = "pe.padded"
+    public static let peWritableExecutable: RuleID = "pe.writable-executable-section"
+    public static let peHighEntropy: RuleID = "pe.high-entropy"
+    public static let peMalformed: RuleID = "pe.malformed"
+    public static let oneNoteEmbeddedFile: RuleID = "onenote.embedded-file"
+    public static let oneNoteEmbeddedRunnable: RuleID = "onenote.embedded-runnable"
+    public static let oneNoteClickLure: RuleID = "onenote.click-lure"
+    public static let oneNoteMalformed: RuleID = "onenote.malformed"
+    public static let rtfObject: RuleID = "rtf.object"
+    public static let rtfAutoUpdate: RuleID = "rtf.object-autoupdate"
+    public static let rtfExploitClass: RuleID = "rtf.exploit-class"
+    public static let rtfMalformed: RuleID = "rtf.malformed"
+    public static let imageContents: RuleID = "image.contents"
+    public static let imageHiddenFile: RuleID = "image.hidden-file"
+    public static let imageViewMismatch: RuleID = "image.view-mismatch"
+    public static let imageMalformed: RuleID = "image.malformed"
+    public static let shortcutBesideLibrary: RuleID = "combination.shortcut-beside-library"
+    public static let archiveEncrypted: RuleID = "archive.encrypted-unsupported"
+    public static let archiveUnsupported: RuleID = "archive.unsupported"
+    public static let scriptSuspicious: RuleID = "script.suspicious"
+    public static let scriptIOC: RuleID = "script.ioc"
+    public static let scriptDecoded: RuleID = "script.decoded"
+    public static let scriptObfuscation: RuleID = "script.obfuscation"
+    public static let scriptEncoded: RuleID = "script.encoded"
+    public static let scriptRunsAndActs: RuleID = "script.runs-and-acts"
+    public static let htmlSmuggling: RuleID = "html.smuggling"
+    public static let htmlSmugglingTechnique: RuleID = "html.smuggling-technique"
+    public static let htmlCredentialForm: RuleID = "html.credential-form"
+    public static let htmlRedirect: RuleID = "html.redirect"
+    public static let htmlObfuscatedScript: RuleID = "html.obfuscated-script"
+    public static let htmlMalformed: RuleID = "html.malformed"
     public static let mimeDefect: RuleID = "mime.defect"
     public static let mimeUnknownCharset: RuleID = "mime.unknown-charset"
     public static let mimeInvalidText: RuleID = "mime.invalid-text"
