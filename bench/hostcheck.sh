@@ -15,9 +15,10 @@ FILES=${1:-10000}
 RUNS=${2:-5}
 OUT=bench/out/hostcheck-$FILES
 
+[ -x /usr/bin/time ] || DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time
 if [ -z "${EMOGUARD:-}" ]; then
-    swift build -c release --product emoguard >&2
-    EMOGUARD=.build/release/emoguard
+    swift build -c release --scratch-path .build-bench --product emoguard >&2
+    EMOGUARD="$(swift build -c release --scratch-path .build-bench --show-bin-path)/emoguard"
 fi
 
 if [ ! -d "$OUT" ]; then
@@ -58,7 +59,8 @@ walls=()
 peak=0
 for _ in $(seq "$RUNS"); do
     /usr/bin/time -f "%e %M" -o bench/out/hostcheck-time.txt "${cmd[@]}" > bench/out/hostcheck-report.json || true
-    read -r wall rss < bench/out/hostcheck-time.txt
+    # exit 1 (Emotet found) makes GNU time write "Command exited with non-zero status 1" first: the last line.
+    read -r wall rss < <(tail -n 1 bench/out/hostcheck-time.txt)
     walls+=("$wall")
     if [ "$rss" -gt "$peak" ]; then peak=$rss; fi
 done

@@ -6,7 +6,7 @@
 #
 # Emoguard runs in the opt-in release harness Tests/RegistryTests/BenchmarkTests.swift (REGISTRY_BENCH=1): parse +
 # walk of the hive already in memory, best of REGISTRY_BENCH_RUNS (default 5), one process per hive, peak RSS from
-# getrusage (the test harness's own RSS before the hive is loaded is printed beside it). regipy
+# VmHWM in /proc/self/status (the test harness's own RSS before the hive is loaded is printed beside it). regipy
 # runs once per hive in its own process, timed with GNU time (wall seconds, peak RSS). Results go to
 # bench/out/registry.txt. The harness is built in release in a temporary package that holds only ByteCursor,
 # Charsets, Registry, CLZMA and the Registry tests (symlinked), so that it neither waits for the whole package
