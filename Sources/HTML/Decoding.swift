@@ -294,7 +294,11 @@ enum URLText {
             {
                 k -= 1
             }
-            if k > j + 3 { urls.append(String(decoding: text[i..<k], as: UTF8.self)) }
+            // A host without a dot ("https://redirect" + ".example...") is a fragment, not a URL.
+            let host = text[(j + 3)..<k].prefix { $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "?") }
+            if host.contains(UInt8(ascii: ".")) || host.contains(UInt8(ascii: ":")) {
+                urls.append(String(decoding: text[i..<k], as: UTF8.self))
+            }
             i = max(k, i + 1)
         }
         return urls

@@ -84,8 +84,21 @@ public struct HTMLAnalysis: Sendable {
             ]
             return markers.contains { ASCII.containsLower(rest, $0) }
         }
-        let early = rest.prefix(1024)
-        return ["<!doctype html", "<html", "<script", "<body"].contains { ASCII.containsLower(early, $0) }
+        // Text before the markup: a marker must start a line of the first 1 KiB.
+        let early = Array(rest.prefix(1024))
+        var lineStart = 0
+        for (k, b) in early.enumerated() where b == 0x0A {
+            var s = k + 1
+            while s < early.count && (early[s] == 0x20 || early[s] == 0x09 || early[s] == 0x0D) { s += 1 }
+            lineStart = s
+            let line = early[lineStart...].prefix(16)
+            if ["<!doctype html", "<html", "<script", "<body"].contains(where: { m in
+                line.count >= m.utf8.count && zip(line, m.utf8).allSatisfy { ASCII.lower($0) == $1 }
+            }) {
+                return true
+            }
+        }
+        return false
     }
 }
 
@@ -271,6 +284,7 @@ struct DocumentAnalyzer {
         var flow = ScriptFlow(
             limits: limits, charset: charset, isLeadByte: leadBytePredicate(charset), lines: lines, budget: budget)
         for unit in units { flow.run(unit) }
+        flow.finish()
         budget = flow.budget
         collect(flow)
         finishPayloads(flow)
@@ -639,12 +653,12 @@ struct DocumentAnalyzer {
             let limit = min(limits.maxPayloadBytes.maximum, budget)
             var decoded: Decoding.Output?
             var technique = ""
-            if Decoding.looksLikeBase64(t, minimum: minimum) {
-                decoded = try? Decoding.base64(t, limit: limit)
-                technique = "base64"
-            } else if Decoding.looksLikeHex(t, minimum: minimum) {
+            if Decoding.looksLikeHex(t, minimum: minimum) {
                 decoded = try? Decoding.hex(t, limit: limit)
                 technique = "hex"
+            } else if Decoding.looksLikeBase64(t, minimum: minimum) {
+                decoded = try? Decoding.base64(t, limit: limit)
+                technique = "base64"
             } else if Decoding.looksLikePercent(t, minimum: minimum / 3) {
                 decoded = Decoding.percent(t, limit: limit).output
                 technique = "percent"

@@ -17,6 +17,9 @@ public struct HTMLLimits: Sendable, Hashable {
     public var maxScripts: Limit
     /// The most JavaScript tokens read from all scripts of a page together.
     public var maxScriptTokens: Limit
+    /// The most steps the expression evaluator takes over all scripts of a page (skipping over brackets, reading
+    /// terms): nested calls are re-read from each level, and this keeps that linear.
+    public var maxEvaluationSteps: Limit
     /// The deepest nesting of calls, parentheses and arrays the expression evaluator follows.
     public var maxExpressionNesting: Limit
     /// The most script variables whose constant string values are remembered.
@@ -55,6 +58,7 @@ public struct HTMLLimits: Sendable, Hashable {
         maxAttributes: Limit = Limit("html.maxAttributes", 256),
         maxScripts: Limit = Limit("html.maxScripts", 512),
         maxScriptTokens: Limit = Limit("html.maxScriptTokens", 4_000_000),
+        maxEvaluationSteps: Limit = Limit("html.maxEvaluationSteps", 50_000_000),
         maxExpressionNesting: Limit = Limit("html.maxExpressionNesting", 32),
         maxVariables: Limit = Limit("html.maxVariables", 4096),
         maxPayloads: Limit = Limit("html.maxPayloads", 16),
@@ -75,6 +79,7 @@ public struct HTMLLimits: Sendable, Hashable {
         self.maxAttributes = maxAttributes
         self.maxScripts = maxScripts
         self.maxScriptTokens = maxScriptTokens
+        self.maxEvaluationSteps = maxEvaluationSteps
         self.maxExpressionNesting = maxExpressionNesting
         self.maxVariables = maxVariables
         self.maxPayloads = maxPayloads

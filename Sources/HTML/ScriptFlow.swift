@@ -67,6 +67,10 @@ struct ScriptFlow {
 
     private(set) var budget: Int
     private var tokensLeft: Int
+    /// Steps left for skipping over brackets (nested calls re-read from each level).
+    private var stepsLeft: Int
+    private var exhausted = false
+    private var candidateIndex: [String: Int] = [:]
     private var vars: [String: (value: JSValue, origin: ValueOrigin)] = [:]
     private var memo: [Int: (JSValue?, Int, ValueOrigin)] = [:]
 
@@ -82,6 +86,7 @@ struct ScriptFlow {
         self.lines = lines
         self.budget = budget
         self.tokensLeft = limits.maxScriptTokens.maximum
+        self.stepsLeft = limits.maxEvaluationSteps.maximum
     }
 
     // MARK: - Units
@@ -133,11 +138,22 @@ struct ScriptFlow {
     /// Whether token `i` is a member name (`x.name`).
     private func isMember(_ i: Int) -> Bool { isP(i - 1, ".") || isP(i - 1, "?.") }
 
+    /// Counts work; false once ``HTMLLimits/maxEvaluationSteps`` is used up.
+    private mutating func step() -> Bool {
+        stepsLeft -= 1
+        if stepsLeft < 0 && !exhausted {
+            exhausted = true
+            limitsHit.append((limits.maxEvaluationSteps, at(unit.code.startIndex), "the rest of the scripts was not read"))
+        }
+        return !exhausted
+    }
+
     /// The index after the bracket that closes the one at `i` (or the end).
-    private func skipBalanced(_ i: Int) -> Int {
+    private mutating func skipBalanced(_ i: Int) -> Int {
         var depth = 0
         var j = i
         while j < tokens.count {
+            guard step() else { return tokens.count }
             if tokens[j].kind == .punctuator {
                 let b = lx.src[tokens[j].start]
                 if tokens[j].end - tokens[j].start == 1 {
@@ -154,9 +170,10 @@ struct ScriptFlow {
     }
 
     /// The index of the `,` or closing bracket ending the argument that starts at `i`.
-    private func skipArgument(_ i: Int) -> Int {
+    private mutating func skipArgument(_ i: Int) -> Int {
         var j = i
         while j < tokens.count {
+            guard step() else { return tokens.count }
             if isP(j, "(") || isP(j, "[") || isP(j, "{") {
                 j = skipBalanced(j)
                 continue
@@ -197,27 +214,50 @@ struct ScriptFlow {
 
     private mutating func expression(_ i: Int, _ depth: Int) -> (JSValue?, Int, ValueOrigin) {
         var (v, j, origin) = term(i, depth)
+        // Concatenation accumulates in place: "a" + "b" + ... over thousands of chunks stays linear.
+        var accumulator: [UInt8]?
+        var failed = false
         while isP(j, "+") {
             let (r, k, o) = term(j + 1, depth)
             origin.merge(o)
-            v = concat(v, r)
             if k <= j + 1 { return (nil, k, origin) }
             j = k
+            if failed { continue }
+            if accumulator == nil, case .number(let x)? = v, case .number(let y)? = r {
+                v = .number(x &+ y)
+                continue
+            }
+            if accumulator == nil {
+                guard let t = v?.text else {
+                    failed = true
+                    continue
+                }
+                accumulator = t
+                v = nil
+            }
+            guard var a = accumulator, let rt = r?.text, a.count + rt.count <= stringCap, spend(rt.count) else {
+                failed = true
+                accumulator = nil
+                continue
+            }
+            accumulator = nil
+            a.append(contentsOf: rt)
+            accumulator = a
         }
+        if failed { return (nil, j, origin) }
+        if let accumulator { return (.text(accumulator), j, origin) }
         return (v, j, origin)
     }
 
     private mutating func concat(_ a: JSValue?, _ b: JSValue?) -> JSValue? {
         guard let a, let b else { return nil }
-        if case .number(let x) = a, case .number(let y) = b { return .number(x &+ y) }
-        guard var l = a.text, let r = b.text else { return nil }
-        guard l.count + r.count <= stringCap, spend(r.count) else { return nil }
+        guard var l = a.text, let r = b.text, l.count + r.count <= stringCap, spend(r.count) else { return nil }
         l.append(contentsOf: r)
         return .text(l)
     }
 
     private mutating func term(_ i: Int, _ depth: Int) -> (JSValue?, Int, ValueOrigin) {
-        guard i < tokens.count else { return (nil, i, ValueOrigin()) }
+        guard i < tokens.count, step() else { return (nil, tokens.count, ValueOrigin()) }
         guard depth < limits.maxExpressionNesting.maximum else {
             limitsHit.append((limits.maxExpressionNesting, offset(ofToken: i), "an expression was not followed"))
             return (nil, skipArgument(i), ValueOrigin())
@@ -582,8 +622,14 @@ struct ScriptFlow {
     }
 
     private mutating func addCandidate(_ c: Candidate) -> Int {
-        if let i = candidates.firstIndex(where: { $0.offset == c.offset && $0.technique == c.technique }) { return i }
+        let key = "\(c.offset)|\(c.technique)"
+        if let i = candidateIndex[key] { return i }
+        guard candidates.count < 64 * max(1, limits.maxPayloads.maximum) else {
+            limitsHit.append((limits.maxPayloads, c.offset, "more decoded strings were not kept"))
+            return Int.max
+        }
         candidates.append(c)
+        candidateIndex[key] = candidates.count - 1
         return candidates.count - 1
     }
 
@@ -692,7 +738,7 @@ struct ScriptFlow {
 
     private mutating func scan() {
         var i = 0
-        while i < tokens.count {
+        while i < tokens.count && !exhausted {
             let t = tokens[i]
             if t.kind == .string, t.end - t.start >= limits.minPayloadEncodedBytes {
                 if let (value, _) = lx.cooked(t, charset: unitCharset, limit: stringCap), spend(value.count) {
@@ -813,13 +859,17 @@ struct ScriptFlow {
             }
             i += 1
         }
-        // Long strings assembled in variables (chunks joined with `+=`) are candidates too.
+    }
+
+    /// After the last unit: long strings assembled in variables (chunks joined with `+=`) are candidates too.
+    mutating func finish() {
+        var seen = Set(longStrings.map { $0.value.count })
         for (_, entry) in vars {
             if case .text(let t) = entry.value, t.count >= limits.minPayloadEncodedBytes,
                 entry.origin.literalBytes < t.count || entry.origin.candidates.isEmpty,
-                !longStrings.contains(where: { $0.value.count == t.count && $0.value == t })
+                seen.insert(t.count).inserted || !longStrings.contains(where: { $0.value == t })
             {
-                longStrings.append((t, entry.origin.literalOffset ?? at(unit.code.startIndex)))
+                longStrings.append((t, entry.origin.literalOffset ?? 0))
             }
         }
     }
