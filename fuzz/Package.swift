@@ -5,6 +5,7 @@ import PackageDescription
 let fuzzTargets = [
     "FuzzMIME", "FuzzZIP", "FuzzScan", "FuzzCFB", "FuzzVBA", "FuzzXLM", "FuzzOOXML", "FuzzOfficeCrypto",
     "FuzzRegistry", "FuzzHostSnapshot", "FuzzLNK", "FuzzPE", "FuzzOneNote", "FuzzRTF", "FuzzDiskImage",
+    "FuzzHTML", "FuzzScripts",
 ]
 
 let package = Package(
@@ -29,6 +30,8 @@ let package = Package(
                 .product(name: "OneNote", package: "Emoguard"),
                 .product(name: "RTF", package: "Emoguard"),
                 .product(name: "DiskImage", package: "Emoguard"),
+                .product(name: "HTML", package: "Emoguard"),
+                .product(name: "Scripts", package: "Emoguard"),
                 .product(name: "ByteCursor", package: "Emoguard"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])])
