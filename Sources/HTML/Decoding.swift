@@ -136,7 +136,7 @@ enum Decoding {
     static func percent(_ text: some Collection<UInt8>, limit: Int) -> (output: Output, invalid: Int) {
         let s = Array(text)
         var out: [UInt8] = []
-        out.reserveCapacity(min(limit, s.count))
+        out.reserveCapacity(max(0, min(limit, s.count)))
         var invalid = 0
         var i = 0
         var truncated = false

@@ -50,7 +50,7 @@ public struct HTMLAnalysis: Sendable {
     /// Analyzes a web page. Never fails: what cannot be read becomes an anomaly. Offsets are relative to
     /// `bytes.startIndex`.
     public static func analyze(_ bytes: ArraySlice<UInt8>, limits: HTMLLimits = .default) -> HTMLAnalysis {
-        var document = DocumentAnalyzer(limits: limits, depth: 0, budget: limits.maxTotalDecodedBytes.maximum)
+        var document = DocumentAnalyzer(limits: limits, depth: 0, budget: max(0, limits.maxTotalDecodedBytes.maximum))
         var input = Array(bytes.prefix(max(0, limits.maxInputBytes.maximum)))
         if bytes.count > input.count {
             document.log.limitReached(
@@ -642,7 +642,8 @@ struct DocumentAnalyzer {
         var texts = flow.longStrings
         for island in dataIslands {
             var t = Array(bytes[island.range])
-            if t.count > limits.maxPayloadBytes.maximum * 2 { t = Array(t.prefix(limits.maxPayloadBytes.maximum * 2)) }
+            let cap = min(Int.max / 2, max(0, limits.maxPayloadBytes.maximum)) * 2
+            if t.count > cap { t = Array(t.prefix(cap)) }
             texts.append((t, island.offset))
         }
         var out: [Candidate] = []
@@ -703,7 +704,7 @@ struct DocumentAnalyzer {
 
     private mutating func analyseNested() {
         for (inner, offset) in nested {
-            guard depth + 1 < limits.maxNestingDepth.maximum else {
+            guard depth + 1 < min(limits.maxNestingDepth.maximum, 16) else {
                 log.limitReached(limits.maxNestingDepth, offset: offset, "decoded HTML was not analysed again")
                 continue
             }

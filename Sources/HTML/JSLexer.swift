@@ -395,7 +395,10 @@ struct JSLexer {
         var v = 0
         for c in s {
             guard let d = ASCII.digit(c, hex: radix == 16), d < radix else { return nil }
-            v = v * radix + d
+            let (m, o1) = v.multipliedReportingOverflow(by: radix)
+            let (a, o2) = m.addingReportingOverflow(d)
+            guard !o1 && !o2 else { return nil }
+            v = a
         }
         return v
     }

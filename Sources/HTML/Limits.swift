@@ -20,7 +20,8 @@ public struct HTMLLimits: Sendable, Hashable {
     /// The most steps the expression evaluator takes over all scripts of a page (skipping over brackets, reading
     /// terms): nested calls are re-read from each level, and this keeps that linear.
     public var maxEvaluationSteps: Limit
-    /// The deepest nesting of calls, parentheses and arrays the expression evaluator follows.
+    /// The deepest nesting of calls, parentheses and arrays the expression evaluator follows (never more than 256,
+    /// whatever this says: the evaluator is recursive).
     public var maxExpressionNesting: Limit
     /// The most script variables whose constant string values are remembered.
     public var maxVariables: Limit
@@ -38,7 +39,8 @@ public struct HTMLLimits: Sendable, Hashable {
     public var maxIndicators: Limit
     /// The most anomalies of one code kept; one more says that the rest were dropped.
     public var maxAnomalies: Limit
-    /// How many times decoded HTML (`document.write(atob(...))`, `data:text/html` frames) is analysed again.
+    /// How many times decoded HTML (`document.write(atob(...))`, `data:text/html` frames) and decoded code
+    /// (`eval(atob(...))`) is analysed again (never more than 16).
     public var maxNestingDepth: Limit
     /// The limits for ``Scripts/ScriptAnalyzer`` on each inline script.
     public var scripts: ScriptLimits

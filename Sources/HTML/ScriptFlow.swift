@@ -85,8 +85,8 @@ struct ScriptFlow {
         self.isLeadByte = isLeadByte
         self.lines = lines
         self.budget = budget
-        self.tokensLeft = limits.maxScriptTokens.maximum
-        self.stepsLeft = limits.maxEvaluationSteps.maximum
+        self.tokensLeft = max(0, limits.maxScriptTokens.maximum)
+        self.stepsLeft = max(0, limits.maxEvaluationSteps.maximum)
     }
 
     // MARK: - Units
@@ -196,7 +196,7 @@ struct ScriptFlow {
         return true
     }
 
-    private var stringCap: Int { max(1 << 16, limits.maxPayloadBytes.maximum * 2) }
+    private var stringCap: Int { max(1 << 16, min(Int.max / 2, limits.maxPayloadBytes.maximum) * 2) }
 
     // MARK: - Expressions
 
@@ -258,7 +258,8 @@ struct ScriptFlow {
 
     private mutating func term(_ i: Int, _ depth: Int) -> (JSValue?, Int, ValueOrigin) {
         guard i < tokens.count, step() else { return (nil, tokens.count, ValueOrigin()) }
-        guard depth < limits.maxExpressionNesting.maximum else {
+        // Whatever the limit says, recursion stays well within the stack.
+        guard depth < min(limits.maxExpressionNesting.maximum, 256) else {
             limitsHit.append((limits.maxExpressionNesting, offset(ofToken: i), "an expression was not followed"))
             return (nil, skipArgument(i), ValueOrigin())
         }
@@ -624,7 +625,7 @@ struct ScriptFlow {
     private mutating func addCandidate(_ c: Candidate) -> Int {
         let key = "\(c.offset)|\(c.technique)"
         if let i = candidateIndex[key] { return i }
-        guard candidates.count < 64 * max(1, limits.maxPayloads.maximum) else {
+        guard candidates.count < 64 * min(1 << 24, max(1, limits.maxPayloads.maximum)) else {
             limitsHit.append((limits.maxPayloads, c.offset, "more decoded strings were not kept"))
             return Int.max
         }
@@ -937,7 +938,7 @@ struct ScriptFlow {
         } else if !html && sink != "eval" && sink != "Function" {
             return  // setTimeout("f()", 10): plain code.
         }
-        guard unit.depth < limits.maxNestingDepth.maximum else {
+        guard unit.depth < min(limits.maxNestingDepth.maximum, 16) else {
             limitsHit.append((limits.maxNestingDepth, offset, "decoded code was not analysed again"))
             return
         }

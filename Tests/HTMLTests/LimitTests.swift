@@ -162,4 +162,23 @@ struct LimitTests {
         let a = HTMLAnalysis.analyze(try page("smuggling-mssave")[...], limits: limits)
         #expect(a.scripts.first?.anomalies.contains { $0.contains("scripts.maxSourceBytes") } == true)
     }
+
+    /// Limits at the extremes (zero, negative, Int.max) neither crash nor loop.
+    @Test(arguments: [0, -1, Int.min, Int.max])
+    func extremes(value: Int) throws {
+        var limits = HTMLLimits.default
+        for path in [
+            \HTMLLimits.maxElements, \.maxAttributes, \.maxScripts, \.maxScriptTokens, \.maxEvaluationSteps,
+            \.maxExpressionNesting, \.maxVariables, \.maxPayloads, \.maxPayloadBytes, \.maxTotalDecodedBytes,
+            \.maxURLs, \.maxForms, \.maxIndicators, \.maxAnomalies, \.maxNestingDepth,
+        ] {
+            limits[keyPath: path].maximum = value
+        }
+        limits.longStringBytes = value
+        limits.minPayloadEncodedBytes = max(value, -1)
+        limits.minCharCodes = value
+        for name in Fixture.names {
+            HTMLAnalysis.analyze(try page(name)[...], limits: limits).exercise()
+        }
+    }
 }
