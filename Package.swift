@@ -83,7 +83,7 @@ let package = Package(
             name: "Inspection",
             dependencies: [
                 "ByteCursor", "Charsets", "MIME", "ZIP", "CompoundFile", "OfficeMacros", "OOXML", "OfficeCrypto",
-                "ShellLink", "PE", "OneNote", "RTF", "DiskImage", "Scripts",
+                "ShellLink", "PE", "OneNote", "RTF", "DiskImage", "Scripts", "HTML",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),

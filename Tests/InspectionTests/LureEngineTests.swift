@@ -188,6 +188,36 @@ import Testing
         #expect(!compute.has(.scriptRunsAndActs), "\(compute.findings.map(\.id))")
     }
 
+    /// The smuggled payload is the one Python decoded (the HTML target's golden), and it is inspected in turn.
+    @Test(arguments: ["smuggling-blob", "smuggling-mssave", "smuggling-data-url", "smuggling-charcodes", "shift-jis"])
+    func htmlSmugglingHandsThePayloadBack(_ name: String) throws {
+        let golden = try #require(
+            try JSONSerialization.jsonObject(with: Data(RepoFile.bytes("Tests/HTMLTests/Resources/\(name).json")))
+                as? [String: Any])
+        let payload = try #require((golden["payloads"] as? [[String: Any]])?.first)
+        let r = try Self.scan("Tests/HTMLTests/Resources/\(name).html")
+        #expect(r.verdict == .malicious)
+        #expect(r.has(.htmlSmuggling))
+        let child = try #require(r.root.children.first)
+        #expect(child.path.hasPrefix("\(name).html/smuggled[1]"))
+        #expect(child.hashes.sha256 == payload["sha256"] as? String)
+        #expect(child.name == payload["name"] as? String)
+        #expect(child.type == .zip)
+        #expect(!child.children.isEmpty)
+    }
+
+    @Test func ordinaryHTMLIsClean() throws {
+        for name in ["benign-newsletter", "benign-inline-image"] {
+            let r = try Self.scan("Tests/HTMLTests/Resources/\(name).html")
+            #expect(r.verdict == .clean, "\(name): \(r.findings.map(\.id))")
+        }
+        let phishing = try Self.scan("Tests/HTMLTests/Resources/credential-form.html")
+        #expect(phishing.has(.htmlCredentialForm))
+        #expect(phishing.verdict == .suspicious)
+        let redirect = try Self.scan("Tests/HTMLTests/Resources/meta-refresh.html")
+        #expect(redirect.has(.htmlRedirect))
+    }
+
     /// Each format's fixtures, cut and flipped, through the whole engine: findings, never a crash.
     @Test func mutatedLuresNeverCrashTheEngine() throws {
         let paths = [
@@ -195,7 +225,7 @@ import Testing
             "Tests/DiskImageTests/Resources/lure.iso", "Tests/DiskImageTests/Resources/fat12.img",
             "Tests/RTFTests/Resources/specimens/package-vbs.rtf", "Tests/PETests/Resources/fixtures/tiny.dll",
             "Tests/DiskImageTests/Resources/invoice.cab", "Tests/DiskImageTests/Resources/invoice.dll.gz",
-            "Tests/ScriptsTests/Resources/downloader.vbe",
+            "Tests/ScriptsTests/Resources/downloader.vbe", "Tests/HTMLTests/Resources/smuggling-blob.html",
         ]
         var rng = SystemRandomNumberGenerator()
         for path in paths {

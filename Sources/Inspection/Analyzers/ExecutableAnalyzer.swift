@@ -17,7 +17,8 @@ struct ExecutableAnalyzer: Analyzer {
             return out
         }
         out.properties.merge(Self.properties(pe)) { _, new in new }
-        for a in pe.anomalies.prefix(5) {
+        // Zero padding is judged once, by pe.padded below.
+        for a in pe.anomalies.filter({ $0.code != .zeroPadding }).prefix(5) {
             out.facts.append(Fact(.peMalformed, a.detail, offset: a.offset, detail: a.code.rawValue))
         }
         if pe.exports.contains("DllRegisterServer") {

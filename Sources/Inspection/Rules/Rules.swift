@@ -365,6 +365,10 @@ public enum RuleTable {
             title: "HTML redirects to a URL (meta refresh, script)",
             rationale: "Attachments that send the reader to a website are phishing or download lures; the URL is an IOC."),
         Rule(
+            id: .htmlExternalContent, severity: .low, score: 1, group: "html",
+            title: "HTML form or frame points at another site",
+            rationale: "Newsletters do this too; weighed lightly, the URL is an IOC."),
+        Rule(
             id: .htmlObfuscatedScript, severity: .medium, score: 2, group: "html",
             title: "HTML runs obfuscated script (eval, unescape, document.write of decoded text)",
             rationale: "Common in lures, rare in mailed HTML."),
@@ -502,6 +506,7 @@ extension RuleID {
     public static let htmlSmugglingTechnique: RuleID = "html.smuggling-technique"
     public static let htmlCredentialForm: RuleID = "html.credential-form"
     public static let htmlRedirect: RuleID = "html.redirect"
+    public static let htmlExternalContent: RuleID = "html.external-content"
     public static let htmlObfuscatedScript: RuleID = "html.obfuscated-script"
     public static let htmlMalformed: RuleID = "html.malformed"
     public static let mimeDefect: RuleID = "mime.defect"
