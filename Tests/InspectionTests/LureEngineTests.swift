@@ -218,6 +218,24 @@ import Testing
         #expect(redirect.has(.htmlRedirect))
     }
 
+    /// A damaged file of each format says what is wrong with it, by a finding of its format's rule.
+    @Test(arguments: [
+        ("Tests/ShellLinkTests/Resources/fixtures/findstr-vbs.lnk", 0.1, RuleID.lnkMalformed),
+        ("Tests/OneNoteTests/Resources/fixtures/lure-wsf.one", 0.4, .oneNoteMalformed),
+        ("Tests/DiskImageTests/Resources/lure.iso", 0.4, .imageMalformed),
+        ("Tests/RTFTests/Resources/specimens/package-vbs.rtf", 0.4, .rtfMalformed),
+        ("Tests/PETests/Resources/fixtures/tiny.dll", 0.4, .peMalformed),
+        ("Tests/DiskImageTests/Resources/invoice.cab", 0.4, .zipMalformed),
+        ("Tests/DiskImageTests/Resources/invoice.dll.gz", 0.4, .zipMalformed),
+    ])
+    func truncatedFilesGiveTheirFormatsFinding(_ path: String, _ fraction: Double, _ rule: RuleID) throws {
+        let bytes = try RepoFile.bytes(path)
+        let name = path.split(separator: "/").last.map(String.init)
+        let r = Inspector().scan(bytes[..<Int(Double(bytes.count) * fraction)], name: name, input: path)
+        #expect(r.has(rule), "\(r.findings.map(\.id))")
+        #expect(r.error == nil)
+    }
+
     /// Each format's fixtures, cut and flipped, through the whole engine: findings, never a crash.
     @Test func mutatedLuresNeverCrashTheEngine() throws {
         let paths = [

@@ -87,8 +87,10 @@ struct CabinetAnalyzer: Analyzer {
                     continue
                 }
                 out.children.append(Artifact(segment: file.name, name: file.name, bytes: bytes[...]))
-            } catch {
+            } catch let error as OneNoteError where error.code == .unsupportedCompression {
                 out.facts.append(Fact(.archiveUnsupported, "cabinet file \(file.name) not extracted: \(error)", detail: file.name))
+            } catch {
+                out.facts.append(Fact(.zipMalformed, "cabinet file \(file.name) not extracted: \(error)", detail: file.name))
             }
         }
         if let fact = ContainerFacts.shortcutBesideLibrary(out.children, container: "cabinet") { out.facts.append(fact) }

@@ -45,6 +45,13 @@ public struct Inspector: Sendable {
         .ace: RecognizedArchiveAnalyzer(),
     ]
 
+    /// Analyzers for unrecognised content by its name's extension (see `Run.byName`).
+    static let byExtension: [String: any Analyzer] = [
+        "iso": DiskImageAnalyzer(), "img": DiskImageAnalyzer(), "vhd": DiskImageAnalyzer(), "lnk": ShortcutAnalyzer(),
+        "one": OneNoteAnalyzer(), "onepkg": CabinetAnalyzer(), "cab": CabinetAnalyzer(), "exe": ExecutableAnalyzer(),
+        "dll": ExecutableAnalyzer(), "scr": ExecutableAnalyzer(), "cpl": ExecutableAnalyzer(), "gz": GzipAnalyzer(),
+    ]
+
     /// Scans bytes as one input.
     public func scan(_ bytes: ArraySlice<UInt8>, name: String? = nil, input: String = "-") -> ScanResult {
         scan(ScanJob(bytes: bytes, input: input, name: name))
@@ -134,7 +141,7 @@ public struct Inspector: Sendable {
                     Fact(.budgetExhausted, "input cut at \(artifact.bytes.count) bytes (budget.maxArtifactBytes); the rest was not inspected"),
                     at: path)
             }
-            guard let analyzer = Inspector.analyzers[type] else { return node }
+            guard let analyzer = Inspector.analyzers[type] ?? Self.byName(artifact.name, type: type) else { return node }
             let context = artifact.context ?? context
             let output = analyzer.analyze(artifact, context: context, budget: &budget)
             for fact in output.facts { record(fact, at: path) }
@@ -148,6 +155,13 @@ public struct Inspector: Sendable {
                 }
             }
             return node
+        }
+
+        /// Content nothing recognises but whose name claims a structured format (a cut ISO, a shortcut with a broken
+        /// header) goes to that format's analyzer, whose parse error becomes the finding that says what is wrong.
+        static func byName(_ name: String?, type: ArtifactType) -> (any Analyzer)? {
+            guard type == .unknown, let ext = NameChecks.extensions(name ?? "").last else { return nil }
+            return Inspector.byExtension[ext]
         }
 
         func hashes(_ bytes: ArraySlice<UInt8>) -> Hashes {
