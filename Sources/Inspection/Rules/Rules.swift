@@ -43,8 +43,8 @@ public enum RuleTable {
             rationale: "A name that claims one type over content of another is how lures pass extension filters."),
         Rule(
             id: .executableContent, severity: .high, score: 7, group: "attachment",
-            title: "Windows executable inside the mail",
-            rationale: "A PE file (EXE or DLL) in mail or in an archive in mail is almost never legitimate."),
+            title: "Windows executable (EXE or DLL)",
+            rationale: "A PE file in mail, or in an archive, image or document in mail, is almost never legitimate."),
         Rule(
             id: .executableInEncryptedArchive, severity: .critical, score: 10, group: "combination",
             title: "Script or executable inside a password-protected archive",

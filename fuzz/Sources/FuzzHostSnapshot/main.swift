@@ -1,8 +1,7 @@
 import FuzzDriver
 import HostCheck
 
-// Registration (fuzz/Package.swift, not edited by issue 4's work): add "FuzzHostSnapshot" to `fuzzTargets` and
-// `.product(name: "HostCheck", package: "Emoguard")` to the dependencies.
+// Registered in fuzz/Package.swift (`fuzzTargets`, with the HostCheck product).
 
 /// Small limits so that one input cannot run for long.
 let fuzzLimits: HostCheckLimits = {
