@@ -86,7 +86,12 @@ public struct AuthenticationResults: Sendable, Hashable {
                 break
             }
             var entry = MethodResult(
-                method: method, version: methodVersion, result: result, reason: nil, properties: [])
+                method: method,
+                version: methodVersion,
+                result: result,
+                reason: nil,
+                properties: []
+            )
             for item in items.dropFirst().prefix(64) {
                 guard let eq = item.firstIndex(of: "=") else { continue }
                 let key = item[..<eq].lowercased()
@@ -96,7 +101,11 @@ public struct AuthenticationResults: Sendable, Hashable {
                 } else if let dot = key.firstIndex(of: ".") {
                     entry.properties.append(
                         Property(
-                            type: String(key[..<dot]), name: String(key[key.index(after: dot)...]), value: value))
+                            type: String(key[..<dot]),
+                            name: String(key[key.index(after: dot)...]),
+                            value: value
+                        )
+                    )
                 } else {
                     entry.properties.append(Property(type: "", name: key, value: value))
                 }
@@ -117,17 +126,23 @@ public struct AuthenticationResults: Sendable, Hashable {
             let from = r.value("header.from") ?? "?"
             signals.append(
                 MailSignal(
-                    .dmarcFail, "DMARC failed for the From domain \(from)", evidence: Self.describe(r)))
+                    .dmarcFail,
+                    "DMARC failed for the From domain \(from)",
+                    evidence: Self.describe(r)
+                )
+            )
         }
         for r in spf where r.result == "fail" || r.result == "softfail" {
             let mailFrom = r.value("smtp.mailfrom") ?? r.value("smtp.helo") ?? "?"
             signals.append(
-                MailSignal(.spfFail, "SPF \(r.result) for \(mailFrom)", evidence: Self.describe(r)))
+                MailSignal(.spfFail, "SPF \(r.result) for \(mailFrom)", evidence: Self.describe(r))
+            )
         }
         if !dkim.contains(where: { $0.result == "pass" }), let r = dkim.first(where: { $0.result == "fail" }) {
             let d = r.value("header.d") ?? r.value("header.i") ?? "?"
             signals.append(
-                MailSignal(.dkimFail, "DKIM signature of \(d) failed", evidence: Self.describe(r)))
+                MailSignal(.dkimFail, "DKIM signature of \(d) failed", evidence: Self.describe(r))
+            )
         }
         return signals
     }
@@ -231,7 +246,8 @@ public struct AuthenticationResults: Sendable, Hashable {
             while i < words.count {
                 let next = words[i]
                 let joins =
-                    w.hasSuffix("=") || w.hasSuffix("/") || (w.hasSuffix(".") && !w.contains("=")) || next.hasPrefix("=")
+                    w.hasSuffix("=") || w.hasSuffix("/") || (w.hasSuffix(".") && !w.contains("="))
+                    || next.hasPrefix("=")
                     || next.hasPrefix("/") || (next.hasPrefix(".") && !w.contains("="))
                 guard joins else { break }
                 w += next

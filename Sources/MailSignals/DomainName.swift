@@ -83,7 +83,9 @@ public enum DomainName {
             if label.count > 4, label.lowercased().hasPrefix("xn--") {
                 guard
                     let decoded = Punycode.decode(
-                        label.dropFirst(4), maxOutput: limits.maxDecodedLabelScalars.maximum)
+                        label.dropFirst(4),
+                        maxOutput: limits.maxDecodedLabelScalars.maximum
+                    )
                 else { return nil }
                 labels.append(decoded.lowercased())
             } else {

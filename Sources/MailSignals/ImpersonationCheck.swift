@@ -24,7 +24,10 @@ public struct OriginHeaders: Sendable, Hashable {
     public var listID: String?
 
     public init(
-        from: Mailbox, replyTo: [Mailbox] = [], returnPath: String? = nil, sender: Mailbox? = nil,
+        from: Mailbox,
+        replyTo: [Mailbox] = [],
+        returnPath: String? = nil,
+        sender: Mailbox? = nil,
         listID: String? = nil
     ) {
         self.from = from
@@ -112,7 +115,8 @@ public struct ImpersonationCheck: Sendable {
             return MailSignal(
                 .displayNameEmbeddedAddress,
                 "the display name shows the address \(embedded) but the mail comes from \(real)",
-                evidence: "\"\(name)\" <\(mailbox.address)>")
+                evidence: "\"\(name)\" <\(mailbox.address)>"
+            )
         }
         return nil
     }
@@ -141,7 +145,8 @@ public struct ImpersonationCheck: Sendable {
                 .displayNameProtected,
                 "the display name matches the protected name \"\(protectedNames[index])\" but the address has "
                     + outside,
-                evidence: "\"\(name)\" <\(mailbox.address)>")
+                evidence: "\"\(name)\" <\(mailbox.address)>"
+            )
         }
         return nil
     }
@@ -162,8 +167,11 @@ public struct ImpersonationCheck: Sendable {
             if let listOrg, org == listOrg || fromOrg == listOrg { return }
             signals.append(
                 MailSignal(
-                    code, "\(header) is in \(org), From is in \(fromOrg)",
-                    evidence: "From: \(headers.from.address); \(header): \(address)"))
+                    code,
+                    "\(header) is in \(org), From is in \(fromOrg)",
+                    evidence: "From: \(headers.from.address); \(header): \(address)"
+                )
+            )
         }
         for replyTo in headers.replyTo.prefix(16) {
             compare(replyTo.address, .replyToDomainDiffers, "Reply-To")

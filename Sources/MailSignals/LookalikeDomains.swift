@@ -93,8 +93,15 @@ public struct LookalikeDomains: Sendable {
             }
             list.append(
                 Protected(
-                    ascii: ascii, unicode: unicode, org: org, label: label, suffix: suffix,
-                    skeleton: Self.skeleton(org), swaps: swaps))
+                    ascii: ascii,
+                    unicode: unicode,
+                    org: org,
+                    label: label,
+                    suffix: suffix,
+                    skeleton: Self.skeleton(org),
+                    swaps: swaps
+                )
+            )
         }
         self.protected = list
     }
@@ -118,7 +125,12 @@ public struct LookalikeDomains: Sendable {
             best = (
                 rank,
                 LookalikeMatch(
-                    reason: reason, domain: ascii, unicodeForm: unicode, legitimate: p.ascii, distance: distance)
+                    reason: reason,
+                    domain: ascii,
+                    unicodeForm: unicode,
+                    legitimate: p.ascii,
+                    distance: distance
+                )
             )
         }
         for p in protected {
@@ -141,7 +153,11 @@ public struct LookalikeDomains: Sendable {
             let d = min(
                 Self.damerauLevenshtein(Array(org.unicodeScalars), Array(p.org.unicodeScalars), cap: allowed + 1),
                 Self.damerauLevenshtein(
-                    Array(skeleton.unicodeScalars), Array(p.skeleton.unicodeScalars), cap: allowed + 1))
+                    Array(skeleton.unicodeScalars),
+                    Array(p.skeleton.unicodeScalars),
+                    cap: allowed + 1
+                )
+            )
             if d >= 1 && d <= allowed {
                 consider(internationalized ? 0 : 3, internationalized ? .idnHomograph : .editDistance, p, d)
             }
@@ -149,7 +165,12 @@ public struct LookalikeDomains: Sendable {
         if let best { return best.match }
         if unicode.split(separator: ".").contains(where: { Self.mixesScripts($0) }) {
             return LookalikeMatch(
-                reason: .mixedScript, domain: ascii, unicodeForm: unicode, legitimate: nil, distance: nil)
+                reason: .mixedScript,
+                domain: ascii,
+                unicodeForm: unicode,
+                legitimate: nil,
+                distance: nil
+            )
         }
         return nil
     }

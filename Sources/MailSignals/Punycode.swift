@@ -24,7 +24,9 @@ public enum Punycode {
         }
         guard output.count <= maxOutput else { return nil }
         var position = delimiter.map { $0 + 1 } ?? 0
-        var n = initialN, i = 0, bias = initialBias
+        var n = initialN
+        var i = 0
+        var bias = initialBias
         while position < input.count {
             let oldI = i
             var w = 1

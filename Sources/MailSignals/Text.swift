@@ -34,7 +34,8 @@ enum Text {
     /// Half-width katakana U+FF66...U+FF9D in order, as their full-width forms.
     private static let fullWidthKatakana: [Unicode.Scalar] = Array(
         "ヲァィゥェォャュョッーアイウエオカキクケコサシスセソタチツテトナニヌネノハヒフヘホマミムメモヤユヨラリルレロワン"
-            .unicodeScalars)
+            .unicodeScalars
+    )
 
     /// The compatibility fold of one scalar that NFKC applies to the characters mail names and domains use:
     /// full-width ASCII to ASCII, U+3000 to a space, half-width katakana and punctuation to full width, the

@@ -314,7 +314,11 @@ public struct ThreadSignals: Sendable {
     ///   - sender: the From mailbox.
     ///   - body: the main text part, if any.
     public func check(
-        subject: String, inReplyTo: String?, references: String?, sender: Mailbox, body: String?
+        subject: String,
+        inReplyTo: String?,
+        references: String?,
+        sender: Mailbox,
+        body: String?
     ) -> [MailSignal] {
         var signals: [MailSignal] = []
         if let s = missingReferences(subject: subject, inReplyTo: inReplyTo, references: references) {
@@ -337,12 +341,16 @@ public struct ThreadSignals: Sendable {
         switch prefixes.kind {
         case .reply:
             return MailSignal(
-                .replyWithoutReferences, "the subject says reply, but the mail refers to no earlier message",
-                evidence: subject)
+                .replyWithoutReferences,
+                "the subject says reply, but the mail refers to no earlier message",
+                evidence: subject
+            )
         case .forward:
             return MailSignal(
-                .forwardWithoutReferences, "the subject says forward, but the mail refers to no earlier message",
-                evidence: subject)
+                .forwardWithoutReferences,
+                "the subject says forward, but the mail refers to no earlier message",
+                evidence: subject
+            )
         case nil:
             return nil
         }
@@ -371,7 +379,8 @@ public struct ThreadSignals: Sendable {
         return MailSignal(
             .senderNotInQuotedThread,
             "the sender \(sender.address) is not among the quoted thread's participants",
-            evidence: shown.joined(separator: ", "))
+            evidence: shown.joined(separator: ", ")
+        )
     }
 
     /// A signal when a short new text sits above a long quote.
@@ -384,7 +393,8 @@ public struct ThreadSignals: Sendable {
             .shortTextAboveLongQuote,
             "\(thread.newTextScalars) characters of new text above a quoted thread of \(thread.quotedScalars)",
             evidence: "new \(thread.newTextScalars), quoted \(thread.quotedScalars) from line "
-                + "\(thread.quoteStartLine ?? 0)")
+                + "\(thread.quoteStartLine ?? 0)"
+        )
     }
 }
 

@@ -186,8 +186,13 @@ public struct URLExtractor: Sendable {
             }
             result.urls.append(
                 ExtractedURL(
-                    url: Text.clip(absolute, limits.maxURLScalars.maximum), original: raw, source: source,
-                    defanged: false, linkText: linkText))
+                    url: Text.clip(absolute, limits.maxURLScalars.maximum),
+                    original: raw,
+                    source: source,
+                    defanged: false,
+                    linkText: linkText
+                )
+            )
         }
         while i < s.count {
             guard s[i] == "<" else {
@@ -323,7 +328,9 @@ public struct URLExtractor: Sendable {
         }
         // Cut at a non-ASCII character after the host.
         let hostStart = scheme == "www." ? 0 : (scheme == "ms-appinstaller:" ? url.count : scheme.unicodeScalars.count)
-        if hostStart < url.count, let slash = url[hostStart...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
+        if hostStart < url.count,
+            let slash = url[hostStart...].firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" })
+        {
             if let bad = url[slash...].firstIndex(where: { !$0.isASCII }) { url = Array(url[..<bad]) }
         }
         if scheme == "ms-appinstaller:", let bad = url.firstIndex(where: { !$0.isASCII }) { url = Array(url[..<bad]) }
@@ -339,7 +346,7 @@ public struct URLExtractor: Sendable {
         while let last = url.last {
             if ".,;:!?*".unicodeScalars.contains(last) {
                 url.removeLast()
-            } else if (last == ")" || last == "]" || last == "}"), balance[last, default: 0] > 0 {
+            } else if last == ")" || last == "]" || last == "}", balance[last, default: 0] > 0 {
                 balance[last, default: 0] -= 1
                 url.removeLast()
             } else {
@@ -353,7 +360,12 @@ public struct URLExtractor: Sendable {
             guard let host = components.host, host.contains(".") || components.ipLiteral != nil else { return nil }
         }
         return ExtractedURL(
-            url: text, original: Text.string(token), source: .text, defanged: defanged, linkText: nil)
+            url: text,
+            original: Text.string(token),
+            source: .text,
+            defanged: defanged,
+            linkText: nil
+        )
     }
 
     /// A bare host with an optional path (`example.jp/x`): labels of letters, digits and hyphens, a final label of
@@ -365,7 +377,8 @@ public struct URLExtractor: Sendable {
             tld.allSatisfy({ $0.properties.isAlphabetic })
         else { return false }
         return labels.allSatisfy { label in
-            !label.isEmpty && label.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-" }
+            !label.isEmpty
+                && label.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil || $0 == "-" }
         }
     }
 
@@ -423,7 +436,10 @@ public struct URLExtractor: Sendable {
     }
 
     private static func hasPrefix(
-        _ s: [Unicode.Scalar], _ i: Int, _ prefix: String, caseInsensitive: Bool = true
+        _ s: [Unicode.Scalar],
+        _ i: Int,
+        _ prefix: String,
+        caseInsensitive: Bool = true
     ) -> Bool {
         var k = i
         for p in prefix.unicodeScalars {
@@ -480,8 +496,9 @@ public struct URLExtractor: Sendable {
                 continue
             }
             var j = i + 1
-            while j < u.count, j - i <= 12, u[j].properties.isAlphabetic || u[j].properties.numericType != nil
-                || u[j] == "#"
+            while j < u.count, j - i <= 12,
+                u[j].properties.isAlphabetic || u[j].properties.numericType != nil
+                    || u[j] == "#"
             {
                 j += 1
             }
@@ -492,7 +509,8 @@ public struct URLExtractor: Sendable {
                 decoded = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init)
             } else if name.hasPrefix("#") {
                 decoded = UInt32(name.dropFirst(), radix: 10).flatMap(Unicode.Scalar.init)
-            } else if let n = namedEntities[name.lowercased()], semicolon || ["amp", "lt", "gt", "quot"].contains(name) {
+            } else if let n = namedEntities[name.lowercased()], semicolon || ["amp", "lt", "gt", "quot"].contains(name)
+            {
                 decoded = n
             }
             if let decoded {

@@ -27,7 +27,8 @@ public struct URLSignals: Sendable {
         self.redirectorDomains = Set(
             redirectorDomains.prefix(limits.maxProtectedEntries.maximum).compactMap {
                 DomainName.normalize($0, limits: limits).map { DomainName.organizationalDomain(of: $0) }
-            })
+            }
+        )
         self.limits = limits
     }
 
@@ -43,7 +44,9 @@ public struct URLSignals: Sendable {
         let c = url.components
         var out: [MailSignal] = []
         if let ip = c.ipLiteral {
-            out.append(MailSignal(.urlIPLiteral, "the link goes to the IP address \(ip), not to a name", evidence: url.url))
+            out.append(
+                MailSignal(.urlIPLiteral, "the link goes to the IP address \(ip), not to a name", evidence: url.url)
+            )
         }
         if c.scheme == "ms-appinstaller" {
             let source = c.path.range(ofFirst: "source=").map { String(c.path[$0.upperBound...]) }
@@ -51,7 +54,9 @@ public struct URLSignals: Sendable {
                 MailSignal(
                     .urlAppInstaller,
                     "an ms-appinstaller link installs an app package" + (source.map { " from \($0)" } ?? ""),
-                    evidence: url.url))
+                    evidence: url.url
+                )
+            )
         }
         let (segments, ext) = Self.pathParts(c.path)
         if let ext, Self.downloadExtensions.contains(ext), c.host != nil {
@@ -62,13 +67,20 @@ public struct URLSignals: Sendable {
         {
             out.append(
                 MailSignal(
-                    .urlWordPressPath, "the link points into a WordPress directory, where Emotet hid its downloads",
-                    evidence: url.url))
+                    .urlWordPressPath,
+                    "the link points into a WordPress directory, where Emotet hid its downloads",
+                    evidence: url.url
+                )
+            )
         }
         if let info = c.userInfo, !info.isEmpty, c.host != nil {
             out.append(
                 MailSignal(
-                    .urlUserInfo, "the link starts with \"\(info)@\", but goes to \(c.host ?? "")", evidence: url.url))
+                    .urlUserInfo,
+                    "the link starts with \"\(info)@\", but goes to \(c.host ?? "")",
+                    evidence: url.url
+                )
+            )
         }
         if url.defanged {
             out.append(MailSignal(.urlDefanged, "the URL is written defanged", evidence: url.original))
@@ -88,8 +100,10 @@ public struct URLSignals: Sendable {
         let targetOrg = url.components.ipLiteral ?? DomainName.organizationalDomain(of: target)
         guard shownOrg != targetOrg, !redirectorDomains.contains(targetOrg) else { return nil }
         return MailSignal(
-            .urlTextTargetMismatch, "the link text shows \(shown) but the link goes to \(target)",
-            evidence: "\(Text.clip(text, 120)) -> \(url.url)")
+            .urlTextTargetMismatch,
+            "the link text shows \(shown) but the link goes to \(target)",
+            evidence: "\(Text.clip(text, 120)) -> \(url.url)"
+        )
     }
 
     /// The domain a link text shows, if it shows one: the host of a URL in it, or the text itself when it is a
@@ -102,14 +116,17 @@ public struct URLSignals: Sendable {
             let c = first.components
             let scheme = first.original.lowercased()
             let explicit = scheme.contains("://") || scheme.hasPrefix("www.")
-            if let host = c.host, explicit || !downloadExtensions.contains(String(host.split(separator: ".").last ?? "")) {
+            if let host = c.host,
+                explicit || !downloadExtensions.contains(String(host.split(separator: ".").last ?? ""))
+            {
                 return c.ipLiteral ?? host
             }
         }
         // A bare host, as link texts often are: "partner.example.jp".
         let word = trimmed.split(separator: " ").first.map(String.init) ?? trimmed
         let host = word.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        guard host.contains("."), host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }),
+        guard host.contains("."),
+            host.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == ".") }),
             let domain = DomainName.normalize(String(host)),
             let tld = domain.split(separator: ".").last, tld.count >= 2, tld.allSatisfy(\.isLetter),
             !downloadExtensions.contains(String(tld)), !pageResourceExtensions.contains(String(tld))

@@ -4,7 +4,9 @@ import Testing
 @Suite("Display names and address headers")
 struct ImpersonationTests {
     let check = ImpersonationCheck(
-        ownDomains: ["example.jp"], protectedNames: ["山田 太郎", "経理部", "Taro Yamada", "ﾔﾏﾀﾞ ﾀﾛｳ"])
+        ownDomains: ["example.jp"],
+        protectedNames: ["山田 太郎", "経理部", "Taro Yamada", "ﾔﾏﾀﾞ ﾀﾛｳ"]
+    )
 
     @Test func normalizerFoldsWidthSpacesAndCase() {
         #expect(NameNormalizer.normalize("山田　太郎") == NameNormalizer.normalize("山田太郎"))
@@ -42,8 +44,10 @@ struct ImpersonationTests {
         }
     }
 
-    @Test(arguments: ["山田 太郎", "山田　太郎", "山田太郎", "経理部 山田", "【経理部】", "ｹｲﾘ 経理部", "Yamada Taro", "TARO YAMADA",
-        "ヤマダ タロウ"])
+    @Test(arguments: [
+        "山田 太郎", "山田　太郎", "山田太郎", "経理部 山田", "【経理部】", "ｹｲﾘ 経理部", "Yamada Taro", "TARO YAMADA",
+        "ヤマダ タロウ",
+    ])
     func protectedNameFromOutside(name: String) throws {
         let signal = try #require(check.protectedName(in: Mailbox(displayName: name, address: "taro@evil.example")))
         #expect(signal.code == .displayNameProtected)
@@ -72,7 +76,9 @@ struct ImpersonationTests {
         let headers = OriginHeaders(
             from: Mailbox(displayName: "山田", address: "yamada@mail.partner.co.jp"),
             replyTo: [Mailbox(address: "yamada.partner@freemail.example")],
-            returnPath: "bounce@evil.example", sender: Mailbox(address: "relay@other.example"))
+            returnPath: "bounce@evil.example",
+            sender: Mailbox(address: "relay@other.example")
+        )
         let codes = check.domainDivergence(headers).map(\.code)
         #expect(codes == [.replyToDomainDiffers, .returnPathDomainDiffers, .senderDomainDiffers])
     }
@@ -81,11 +87,15 @@ struct ImpersonationTests {
         let headers = OriginHeaders(
             from: Mailbox(address: "yamada@partner.co.jp"),
             replyTo: [Mailbox(address: "sales@www.partner.co.jp")],
-            returnPath: "bounces@mail.partner.co.jp", sender: Mailbox(address: "yamada@PARTNER.CO.JP"))
+            returnPath: "bounces@mail.partner.co.jp",
+            sender: Mailbox(address: "yamada@PARTNER.CO.JP")
+        )
         #expect(check.domainDivergence(headers).isEmpty)
         // co.jp is a public suffix: two companies under it are different organisations.
         let two = OriginHeaders(
-            from: Mailbox(address: "a@partner.co.jp"), replyTo: [Mailbox(address: "a@other.co.jp")])
+            from: Mailbox(address: "a@partner.co.jp"),
+            replyTo: [Mailbox(address: "a@other.co.jp")]
+        )
         #expect(check.domainDivergence(two).map(\.code) == [.replyToDomainDiffers])
         #expect(check.domainDivergence(OriginHeaders(from: Mailbox(address: "a@x.jp"), returnPath: "")).isEmpty)
     }
@@ -98,20 +108,24 @@ struct ImpersonationTests {
             replyTo: [Mailbox(displayName: "山田 太郎", address: "yamada@partner.co.jp")],
             returnPath: "partner-ml-bounces@lists.example.jp",
             sender: Mailbox(address: "partner-ml-bounces@lists.example.jp"),
-            listID: "取引先ML <partner-ml.lists.example.jp>")
+            listID: "取引先ML <partner-ml.lists.example.jp>"
+        )
         #expect(check.check(rewritten).isEmpty, "\(check.check(rewritten))")
         // The classic form: From unchanged, Sender and Return-Path of the list.
         let classic = OriginHeaders(
             from: Mailbox(displayName: "Yamada", address: "yamada@partner.co.jp"),
-            returnPath: "ml-bounces@lists.example.org", sender: Mailbox(address: "ml-bounces@lists.example.org"),
-            listID: "<ml.lists.example.org>")
+            returnPath: "ml-bounces@lists.example.org",
+            sender: Mailbox(address: "ml-bounces@lists.example.org"),
+            listID: "<ml.lists.example.org>"
+        )
         #expect(check.check(classic).isEmpty)
     }
 
     @Test func fullCheckOfAnEmotetStyleFrom() {
         let headers = OriginHeaders(
             from: Mailbox(displayName: "経理部 山田 <yamada@example.jp>", address: "admin@compromised.example"),
-            replyTo: [Mailbox(address: "drop@evil.example")])
+            replyTo: [Mailbox(address: "drop@evil.example")]
+        )
         let codes = Set(check.check(headers).map(\.code))
         #expect(codes == [.displayNameEmbeddedAddress, .displayNameProtected, .replyToDomainDiffers])
     }

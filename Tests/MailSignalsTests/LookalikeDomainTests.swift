@@ -40,17 +40,20 @@ struct LookalikeDomainTests {
     }
 
     @Test func unrelatedDomainsAreNotLookalikes() {
-        for d in ["example.com.invalid", "sample.jp", "tanaka.co.jp", "news.sample.org", "xn--wgv71a119e.jp",
-            "partners-united.example", "ab.jp", "ex.jp", "googl.example"]
-        {
+        for d in [
+            "example.com.invalid", "sample.jp", "tanaka.co.jp", "news.sample.org", "xn--wgv71a119e.jp",
+            "partners-united.example", "ab.jp", "ex.jp", "googl.example",
+        ] {
             #expect(match(d) == nil, "\(d): \(String(describing: match(d)))")
         }
     }
 
-    @Test(arguments: [
-        ("exampel.jp", 1), ("examp1e.jp", nil), ("exmple.jp", 1), ("partnar.co.jp", 1), ("parnter.co.jp", 1),
-        ("mitsuboshi-shojj.example", 1), ("mitubosi-shoji.example", 2),
-    ] as [(String, Int?)])
+    @Test(
+        arguments: [
+            ("exampel.jp", 1), ("examp1e.jp", nil), ("exmple.jp", 1), ("partnar.co.jp", 1), ("parnter.co.jp", 1),
+            ("mitsuboshi-shojj.example", 1), ("mitubosi-shoji.example", 2),
+        ] as [(String, Int?)]
+    )
     func editDistanceAndHomoglyphs(domain: String, distance: Int?) throws {
         let m = try #require(match(domain))
         #expect(m.legitimate != nil)
@@ -78,7 +81,10 @@ struct LookalikeDomainTests {
 
     /// The same name under any other suffix is a swap, whoever owns it: `example.org` imitates `example.jp` as far
     /// as this check can tell (the engine weighs it with the rest).
-    @Test(arguments: ["example.org", "partner.jp", "partner.com", "partner-co.jp", "partnerco.jp", "partner-co-jp.com", "example.co.jp"])
+    @Test(arguments: [
+        "example.org", "partner.jp", "partner.com", "partner-co.jp", "partnerco.jp", "partner-co-jp.com",
+        "example.co.jp",
+    ])
     func tldSwaps(domain: String) throws {
         let m = try #require(match(domain))
         #expect(m.reason == .tldSwap, "\(m)")

@@ -49,8 +49,12 @@ struct RobustnessTests {
             let a = Self.randomString(&rng, maxPieces: 40)
             let b = Self.randomString(&rng, maxPieces: 40)
             let headers = OriginHeaders(
-                from: Mailbox(displayName: a, address: b), replyTo: [Mailbox(address: a)], returnPath: b,
-                sender: Mailbox(address: a), listID: b)
+                from: Mailbox(displayName: a, address: b),
+                replyTo: [Mailbox(address: a)],
+                returnPath: b,
+                sender: Mailbox(address: a),
+                listID: b
+            )
             _ = impersonation.check(headers)
             _ = lookalikes.check(a)
             _ = lookalikes.check(b)
@@ -76,14 +80,17 @@ struct RobustnessTests {
     }
 
     /// Long inputs made of one repeated piece stay linear (the timing bound is generous for a busy machine).
-    @Test(arguments: ["@", "a@", "<a href=x>", "http://a.example/", "> ", "差出人: a <a@b.example>\n", "[.]", "Re: ",
-        "(", "&#x41;", "xn--a."])
+    @Test(arguments: [
+        "@", "a@", "<a href=x>", "http://a.example/", "> ", "差出人: a <a@b.example>\n", "[.]", "Re: ",
+        "(", "&#x41;", "xn--a.",
+    ])
     func longRepetitiveInputs(piece: String) {
         let s = String(repeating: piece, count: 200_000 / max(1, piece.count))
         let clock = ContinuousClock()
         let start = clock.now
         _ = ImpersonationCheck(ownDomains: [], protectedNames: ["経理部"]).check(
-            OriginHeaders(from: Mailbox(displayName: s, address: s)))
+            OriginHeaders(from: Mailbox(displayName: s, address: s))
+        )
         _ = LookalikeDomains(protectedDomains: ["example.jp"]).check(s)
         _ = AuthenticationResults(parsing: s)
         _ = SubjectPrefixes(parsing: s)

@@ -5,25 +5,27 @@ import Testing
 struct ThreadSignalsTests {
     let signals = ThreadSignals()
 
-    @Test(arguments: [
-        ("Re: 請求書の件", [SubjectPrefixes.Kind.reply], "請求書の件"),
-        ("RE: RE: Fw: 請求書", [.reply, .reply, .forward], "請求書"),
-        ("Fwd: invoice", [.forward], "invoice"),
-        ("FW:見積書", [.forward], "見積書"),
-        ("返信: 打合せ", [.reply], "打合せ"),
-        ("転送：打合せ", [.forward], "打合せ"),
-        ("Ｒｅ：【至急】請求書の件", [.reply], "【至急】請求書の件"),
-        ("Re[2]: 会議", [.reply], "会議"),
-        ("Re(3): 会議", [.reply], "会議"),
-        ("Re^2: 会議", [.reply], "会議"),
-        ("Re : spaced", [.reply], "spaced"),
-        ("[partner-ml:0123] Re: 定例", [.reply], "定例"),
-        ("AW: WG: Angebot", [.reply, .forward], "Angebot"),
-        ("Reminder: 会議", [], "Reminder: 会議"),
-        ("Regarding the invoice", [], "Regarding the invoice"),
-        ("【至急】Re: 請求書", [], "【至急】Re: 請求書"),
-        ("", [], ""),
-    ] as [(String, [SubjectPrefixes.Kind], String)])
+    @Test(
+        arguments: [
+            ("Re: 請求書の件", [SubjectPrefixes.Kind.reply], "請求書の件"),
+            ("RE: RE: Fw: 請求書", [.reply, .reply, .forward], "請求書"),
+            ("Fwd: invoice", [.forward], "invoice"),
+            ("FW:見積書", [.forward], "見積書"),
+            ("返信: 打合せ", [.reply], "打合せ"),
+            ("転送：打合せ", [.forward], "打合せ"),
+            ("Ｒｅ：【至急】請求書の件", [.reply], "【至急】請求書の件"),
+            ("Re[2]: 会議", [.reply], "会議"),
+            ("Re(3): 会議", [.reply], "会議"),
+            ("Re^2: 会議", [.reply], "会議"),
+            ("Re : spaced", [.reply], "spaced"),
+            ("[partner-ml:0123] Re: 定例", [.reply], "定例"),
+            ("AW: WG: Angebot", [.reply, .forward], "Angebot"),
+            ("Reminder: 会議", [], "Reminder: 会議"),
+            ("Regarding the invoice", [], "Regarding the invoice"),
+            ("【至急】Re: 請求書", [], "【至急】Re: 請求書"),
+            ("", [], ""),
+        ] as [(String, [SubjectPrefixes.Kind], String)]
+    )
     func subjectPrefixes(subject: String, kinds: [SubjectPrefixes.Kind], base: String) {
         let p = SubjectPrefixes(parsing: subject)
         #expect(p.prefixes == kinds)
@@ -61,9 +63,11 @@ struct ThreadSignalsTests {
     @Test func outlookJapaneseHeaderBlock() {
         let thread = QuotedThread(parsing: Self.outlookJapanese)
         #expect(thread.quoteStartLine == 4)
-        #expect(thread.participants.map(\.address) == [
-            "yamada@partner.co.jp", "sato@example.jp", "keiri@example.jp", "suzuki@partner.co.jp",
-        ])
+        #expect(
+            thread.participants.map(\.address) == [
+                "yamada@partner.co.jp", "sato@example.jp", "keiri@example.jp", "suzuki@partner.co.jp",
+            ]
+        )
         #expect(thread.participants.map(\.name) == ["山田 太郎", "佐藤 花子", "経理部", "Suzuki"])
         #expect(thread.participants.first?.line == 4)
     }
@@ -84,9 +88,11 @@ struct ThreadSignalsTests {
             """
         let thread = QuotedThread(parsing: body)
         #expect(thread.quoteStartLine == 3)
-        #expect(Set(thread.participants.compactMap(\.address)) == [
-            "yamada@partner.example", "sato@example.jp", "tanaka@third.example",
-        ])
+        #expect(
+            Set(thread.participants.compactMap(\.address)) == [
+                "yamada@partner.example", "sato@example.jp", "tanaka@third.example",
+            ]
+        )
         #expect(thread.participants.contains { $0.name == "Tanaka Ichiro" })
         #expect(thread.newTextScalars == "Pleaseseetheattachedfile.".count)
     }
@@ -152,16 +158,27 @@ struct ThreadSignalsTests {
     @Test func fullCheckOfAHijackedReplyAndAnOrdinaryOne() {
         let quote = String(repeating: "以前のやり取りの本文です。ご確認のほどよろしくお願いいたします。\n", count: 20)
         let hijacked = signals.check(
-            subject: "RE: 請求書の件", inReplyTo: nil, references: nil,
+            subject: "RE: 請求書の件",
+            inReplyTo: nil,
+            references: nil,
             sender: Mailbox(displayName: "山田 太郎", address: "info@compromised-shop.example"),
-            body: "ご確認ください。\n\n" + Self.outlookJapanese.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3).joined(separator: "\n")
-                + "\n" + quote)
-        #expect(Set(hijacked.map(\.code)) == [.replyWithoutReferences, .senderNotInQuotedThread, .shortTextAboveLongQuote])
+            body: "ご確認ください。\n\n"
+                + Self.outlookJapanese.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(3).joined(
+                    separator: "\n"
+                )
+                + "\n" + quote
+        )
+        #expect(
+            Set(hijacked.map(\.code)) == [.replyWithoutReferences, .senderNotInQuotedThread, .shortTextAboveLongQuote]
+        )
         let ordinary = signals.check(
-            subject: "RE: 請求書の件", inReplyTo: "<1@partner.co.jp>", references: "<1@partner.co.jp>",
+            subject: "RE: 請求書の件",
+            inReplyTo: "<1@partner.co.jp>",
+            references: "<1@partner.co.jp>",
             sender: Mailbox(displayName: "山田 太郎", address: "yamada@partner.co.jp"),
             body: String(repeating: "ご連絡ありがとうございます。請求書の金額を確認し、経理部にて処理いたします。\n", count: 4)
-                + "\n" + Self.outlookJapanese)
+                + "\n" + Self.outlookJapanese
+        )
         #expect(ordinary.isEmpty, "\(ordinary)")
     }
 
@@ -173,7 +190,12 @@ struct ThreadSignalsTests {
         #expect(thread.limitReached)
         #expect(thread.participants.isEmpty)
         let s = ThreadSignals(limits: limits).check(
-            subject: "x", inReplyTo: nil, references: nil, sender: Mailbox(address: "a@b.example"), body: body)
+            subject: "x",
+            inReplyTo: nil,
+            references: nil,
+            sender: Mailbox(address: "a@b.example"),
+            body: body
+        )
         #expect(s.map(\.code) == [.limitReached])
     }
 }

@@ -18,18 +18,22 @@ struct URLTests {
             URL：https://example.jp/ファイル
             mailto:someone@example.jp is not a web link; neither is example.jp.
             """
-        #expect(urls(text) == [
-            "https://www.example.jp/info?id=1&x=2", "http://partner.example.jp/a/b", "https://example.jp/path_(1)",
-            "http://www.example.org", "https://example.jp/",
-        ])
+        #expect(
+            urls(text) == [
+                "https://www.example.jp/info?id=1&x=2", "http://partner.example.jp/a/b", "https://example.jp/path_(1)",
+                "http://www.example.org", "https://example.jp/",
+            ]
+        )
     }
 
     @Test func defangedURLs() throws {
         let text = "hxxp://evil[.]example/a.zip hxxps[:]//evil(.)example/x HXXP://192[.]0[.]2[.]1/ evil[dot]example/dl"
         let found = extractor.extract(fromText: text).urls
-        #expect(found.map(\.url) == [
-            "http://evil.example/a.zip", "https://evil.example/x", "http://192.0.2.1/", "http://evil.example/dl",
-        ])
+        #expect(
+            found.map(\.url) == [
+                "http://evil.example/a.zip", "https://evil.example/x", "http://192.0.2.1/", "http://evil.example/dl",
+            ]
+        )
         #expect(found.allSatisfy { $0.defanged })
         #expect(found.first?.original == "hxxp://evil[.]example/a.zip")
         let s = urlSignals.signals(for: try #require(found.first))
@@ -48,8 +52,10 @@ struct URLTests {
         #expect(codes(url).contains(.urlIPLiteral))
     }
 
-    @Test(arguments: ["http://example.jp/", "http://1.example.jp/", "http://256.1.1.1/", "http://1.2.3.4.5/",
-        "http://0x1g.example/", "http://99999999999/"])
+    @Test(arguments: [
+        "http://example.jp/", "http://1.example.jp/", "http://256.1.1.1/", "http://1.2.3.4.5/",
+        "http://0x1g.example/", "http://99999999999/",
+    ])
     func notIPLiterals(url: String) {
         #expect(!codes(url).contains(.urlIPLiteral), "\(url)")
     }
@@ -84,7 +90,9 @@ struct URLTests {
     }
 
     @Test func userInfoBeforeTheHost() throws {
-        let found = try #require(extractor.extract(fromText: "https://partner.example.jp@evil.example/login").urls.first)
+        let found = try #require(
+            extractor.extract(fromText: "https://partner.example.jp@evil.example/login").urls.first
+        )
         #expect(found.components.host == "evil.example")
         #expect(urlSignals.signals(for: found).map(\.code) == [.urlUserInfo])
     }
@@ -106,15 +114,19 @@ struct URLTests {
 
     @Test func htmlAttributesMetaRefreshAndText() {
         let found = extractor.extract(fromHTML: Self.phishingHTML).urls
-        #expect(found.map(\.url) == [
-            "https://evil.example/landing", "https://evil.example/dl/請求書.zip", "https://click.esp.example/t?u=1",
-            "https://www.example.jp/sale", "https://news.example.jp/a", "https://cdn.example.jp/logo.png",
-            "http://192.0.2.7/post.php", "https://evil.example/login&a=1", "https://www.partner.example.jp/",
-            "http://www.example.jp", "https://www.example.jp/a", "https://evil.example/x",
-        ])
-        #expect(found.map(\.source.rawValue).prefix(8) == [
-            "meta-refresh", "href", "href", "href", "href", "src", "action", "href",
-        ])
+        #expect(
+            found.map(\.url) == [
+                "https://evil.example/landing", "https://evil.example/dl/請求書.zip", "https://click.esp.example/t?u=1",
+                "https://www.example.jp/sale", "https://news.example.jp/a", "https://cdn.example.jp/logo.png",
+                "http://192.0.2.7/post.php", "https://evil.example/login&a=1", "https://www.partner.example.jp/",
+                "http://www.example.jp", "https://www.example.jp/a", "https://evil.example/x",
+            ]
+        )
+        #expect(
+            found.map(\.source.rawValue).prefix(8) == [
+                "meta-refresh", "href", "href", "href", "href", "src", "action", "href",
+            ]
+        )
         #expect(found[1].linkText == "https://www.partner.example.jp/請求書")
         #expect(!found.contains { $0.url.contains("hidden") || $0.url.contains("script.example") })
     }
@@ -122,10 +134,12 @@ struct URLTests {
     @Test func linkTextShowsAnotherDomain() {
         let found = extractor.extract(fromHTML: Self.phishingHTML).urls
         let mismatches = found.compactMap { urlSignals.textTargetMismatch($0) }
-        #expect(mismatches.map(\.message) == [
-            "the link text shows www.partner.example.jp but the link goes to evil.example",
-            "the link text shows partner.example.jp but the link goes to evil.example",
-        ])
+        #expect(
+            mismatches.map(\.message) == [
+                "the link text shows www.partner.example.jp but the link goes to evil.example",
+                "the link text shows partner.example.jp but the link goes to evil.example",
+            ]
+        )
         // Same organisation (news.example.jp shown as www.example.jp), the listed redirector, "詳細はこちら": none.
     }
 
@@ -144,7 +158,8 @@ struct URLTests {
     }
 
     @Test func linkTextThatIsAFileNameIsNoDomain() {
-        let html = "<a href=\"https://files.example.jp/dl?id=1\">請求書.zip</a> <a href=\"https://x.example/\">report.pdf</a>"
+        let html =
+            "<a href=\"https://files.example.jp/dl?id=1\">請求書.zip</a> <a href=\"https://x.example/\">report.pdf</a>"
         let found = extractor.extract(fromHTML: html).urls
         #expect(found.compactMap { urlSignals.textTargetMismatch($0) }.isEmpty)
     }
