@@ -78,6 +78,11 @@ let package = Package(
         .target(name: "HostCheck", dependencies: ["Registry", "ByteCursor", "Charsets", "Inspection"], swiftSettings: strict),
         // System liblzma, for tests that read the xz-compressed hive corpus.
         .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
+        // What the test targets share: hex digests, a seeded generator, xz, resource readers, benchmark timing.
+        .target(
+            name: "TestSupport",
+            dependencies: ["CLZMA", .product(name: "Crypto", package: "swift-crypto")],
+            path: "Tests/TestSupport", swiftSettings: strict),
         // The engine: sniffing, recursive extraction with a budget, analyzers, rules, verdict, report.
         .target(
             name: "Inspection",
@@ -98,52 +103,52 @@ let package = Package(
         .testTarget(name: "ByteCursorTests", dependencies: ["ByteCursor"], swiftSettings: strict),
         .testTarget(name: "CharsetsTests", dependencies: ["Charsets"], swiftSettings: strict),
         .testTarget(
-            name: "MIMETests", dependencies: ["MIME", "Charsets"],
+            name: "MIMETests", dependencies: ["MIME", "Charsets", "TestSupport"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
-            name: "ZIPTests", dependencies: ["ZIP", "CZlib"],
+            name: "ZIPTests", dependencies: ["ZIP", "CZlib", "TestSupport"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
             name: "InspectionTests", dependencies: ["Inspection", "MIME", "ZIP", "CompoundFile", "OfficeMacros", "OfficeCrypto"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
-            name: "CompoundFileTests", dependencies: ["CompoundFile", "ByteCursor"],
+            name: "CompoundFileTests", dependencies: ["CompoundFile", "ByteCursor", "TestSupport"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
-            name: "OfficeMacrosTests", dependencies: ["OfficeMacros", "CompoundFile", "ByteCursor"],
+            name: "OfficeMacrosTests", dependencies: ["OfficeMacros", "CompoundFile", "ByteCursor", "TestSupport"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
-            name: "OOXMLTests", dependencies: ["OOXML", "ByteCursor"], resources: [.copy("Resources")],
-            swiftSettings: strict),
-        .testTarget(
-            name: "OfficeCryptoTests", dependencies: ["OfficeCrypto", "CompoundFile", "ByteCursor"],
+            name: "OOXMLTests", dependencies: ["OOXML", "ByteCursor", "TestSupport"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
-            name: "ShellLinkTests", dependencies: ["ShellLink", "ByteCursor"], resources: [.copy("Resources")],
-            swiftSettings: strict),
+            name: "OfficeCryptoTests", dependencies: ["OfficeCrypto", "CompoundFile", "ByteCursor", "TestSupport"],
+            resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
-            name: "PETests", dependencies: ["PE", "ByteCursor"], resources: [.copy("Resources")],
-            swiftSettings: strict),
+            name: "ShellLinkTests", dependencies: ["ShellLink", "ByteCursor", "TestSupport"],
+            resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
-            name: "OneNoteTests", dependencies: ["OneNote", "ByteCursor"], resources: [.copy("Resources")],
-            swiftSettings: strict),
+            name: "PETests", dependencies: ["PE", "ByteCursor", "TestSupport"],
+            resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
-            name: "RTFTests", dependencies: ["RTF", "ByteCursor"], resources: [.copy("Resources")],
-            swiftSettings: strict),
+            name: "OneNoteTests", dependencies: ["OneNote", "ByteCursor", "TestSupport"],
+            resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
-            name: "DiskImageTests", dependencies: ["DiskImage", "ByteCursor"], resources: [.copy("Resources")],
-            swiftSettings: strict),
+            name: "RTFTests", dependencies: ["RTF", "ByteCursor", "TestSupport"],
+            resources: [.copy("Resources")], swiftSettings: strict),
+        .testTarget(
+            name: "DiskImageTests", dependencies: ["DiskImage", "ByteCursor", "TestSupport"],
+            resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
             name: "ScriptsTests", dependencies: ["Scripts", "ByteCursor"], resources: [.copy("Resources")],
             swiftSettings: strict),
         .testTarget(
-            name: "HTMLTests", dependencies: ["HTML", "ByteCursor"], resources: [.copy("Resources")],
-            swiftSettings: strict),
+            name: "HTMLTests", dependencies: ["HTML", "ByteCursor", "TestSupport"],
+            resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
-            name: "RegistryTests", dependencies: ["Registry", "ByteCursor", "CLZMA"], resources: [.copy("Resources")],
-            swiftSettings: strict),
+            name: "RegistryTests", dependencies: ["Registry", "ByteCursor", "TestSupport"],
+            resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
-            name: "HostCheckTests", dependencies: ["HostCheck", "Registry", "Inspection", "CLZMA"],
+            name: "HostCheckTests", dependencies: ["HostCheck", "Registry", "Inspection", "TestSupport"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(name: "EmoguardCLITests", dependencies: ["Inspection", "CZlib"], swiftSettings: strict),
     ],

@@ -1,5 +1,6 @@
 import CompoundFile
 import Foundation
+import TestSupport
 import Testing
 
 /// Every compound file of the oletools corpus (and the ones inside its ZIP containers) against olefile's view of
@@ -20,7 +21,7 @@ struct CorpusTests {
         let golden = try #require(Self.goldens.first { $0.0 == name }?.1)
         let bytes = try golden.input()
         #expect(bytes.count == golden.size)
-        #expect(SHA256.hex(bytes) == golden.sha256, "the input changed since the golden was written")
+        #expect(HexDigest.sha256(bytes) == golden.sha256, "the input changed since the golden was written")
         let cfb = try CompoundFile(parsing: bytes)
         #expect(cfb.sectorSize == golden.sectorSize)
         #expect(cfb.anomalies.isEmpty, "\(cfb.anomalies)")
@@ -35,7 +36,7 @@ struct CorpusTests {
             let content = try cfb.stream(entry)
             #expect(!content.truncated, "\(expected.path)")
             #expect(content.bytes.count == expected.size, "\(expected.path)")
-            #expect(SHA256.hex(content.bytes) == expected.sha256, "\(expected.path)")
+            #expect(HexDigest.sha256(content.bytes) == expected.sha256, "\(expected.path)")
         }
     }
 
@@ -51,7 +52,7 @@ struct CorpusTests {
             for (object, expected) in zip(objects, golden.pptObjects) {
                 #expect(object.compressed == expected.compressed, "\(name)")
                 #expect(object.bytes.count == expected.size, "\(name)")
-                #expect(SHA256.hex(object.bytes) == expected.sha256, "\(name)")
+                #expect(HexDigest.sha256(object.bytes) == expected.sha256, "\(name)")
                 checked += 1
                 guard let native = expected.ole10native else { continue }
                 #expect(!object.truncated, "\(name)")
@@ -59,7 +60,7 @@ struct CorpusTests {
                 let found = try #require(inner.embeddedObjects().first?.native, "\(name)")
                 #expect(found.label == native.label)
                 #expect(found.payload.count == native.payloadSize)
-                #expect(SHA256.hex(Array(found.payload)) == native.payloadSHA256)
+                #expect(HexDigest.sha256(Array(found.payload)) == native.payloadSHA256)
                 payloads += 1
             }
         }
@@ -69,6 +70,6 @@ struct CorpusTests {
         let object = try #require(lnk.powerPointOLEObjects().first)
         let native = try #require(try CompoundFile(parsing: object.bytes).embeddedObjects().first?.native)
         #expect(native.label == "calc.lnk")
-        #expect(SHA256.hex(Array(native.payload)) == "d8019f6968282b9eef712acb82920fd6446e28ac6684b443b5e48be0c79414ea")
+        #expect(HexDigest.sha256(native.payload) == "d8019f6968282b9eef712acb82920fd6446e28ac6684b443b5e48be0c79414ea")
     }
 }

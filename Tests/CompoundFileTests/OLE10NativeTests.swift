@@ -1,4 +1,5 @@
 import CompoundFile
+import TestSupport
 import Testing
 
 @Suite("OLE 1.0 native data")
@@ -21,7 +22,7 @@ struct OLE10NativeTests {
                 #expect(native.isLink == expected.isLink, "\(name)")
                 #expect(native.payload.count == expected.payloadSize, "\(name)")
                 if let sha = expected.payloadSHA256 {
-                    #expect(SHA256.hex(Array(native.payload)) == sha, "\(name)")
+                    #expect(HexDigest.sha256(native.payload) == sha, "\(name)")
                 }
                 if expected.label.allSatisfy(\.isASCII) {
                     #expect(native.label == expected.label)
@@ -46,7 +47,7 @@ struct OLE10NativeTests {
         #expect(native.tempPath == "C:\\Users\\xxxxx\\AppData\\Local\\Temp\\calc (2).exe")
         #expect(native.kind == 3 && !native.isLink)
         #expect(native.payload.count == 31232 && native.payload.starts(with: Array("MZ".utf8)))
-        #expect(SHA256.hex(Array(native.payload)) == "c74f41325775de4777000161a057342cc57a04e8b7be17b06576412eff574dc5")
+        #expect(HexDigest.sha256(native.payload) == "c74f41325775de4777000161a057342cc57a04e8b7be17b06576412eff574dc5")
         #expect(native.unicodeLabel == "calc.exe")
         #expect(native.unicodeSourcePath == "C:\\Windows\\System32\\calc.exe")
     }
@@ -58,7 +59,7 @@ struct OLE10NativeTests {
         #expect(native.label == "calc.lnk")
         #expect(native.payload.count == 1220)
         #expect(native.payload.starts(with: [0x4C, 0, 0, 0, 0x01, 0x14, 0x02, 0]))
-        #expect(SHA256.hex(Array(native.payload)) == "d8019f6968282b9eef712acb82920fd6446e28ac6684b443b5e48be0c79414ea")
+        #expect(HexDigest.sha256(native.payload) == "d8019f6968282b9eef712acb82920fd6446e28ac6684b443b5e48be0c79414ea")
     }
 
     @Test func link() throws {

@@ -1,4 +1,5 @@
 import CompoundFile
+import TestSupport
 import Testing
 
 @Suite("Hostile input never crashes")

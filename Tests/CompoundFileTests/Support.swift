@@ -1,20 +1,15 @@
 import CompoundFile
 import Foundation
+import TestSupport
 
 /// Test inputs: resources written by `scripts/make-cfb-fixtures.py`, and the oletools corpus read in place.
-enum Fixture {
+enum Fixture: ResourceFixtures {
     /// `Tests/CompoundFileTests/Resources`.
     static var resources: URL? { Bundle.module.url(forResource: "Resources", withExtension: nil) }
 
     /// The oletools corpus, vendored in the repository: `Tests/Corpus/oletools` (BSD-2, licence beside it).
     static let corpus: URL = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Corpus/oletools")
-
-    /// The bytes of `Resources/<path>`.
-    static func bytes(_ path: String) throws -> [UInt8] {
-        guard let url = resources?.appendingPathComponent(path) else { throw CocoaError(.fileNoSuchFile) }
-        return Array(try Data(contentsOf: url))
-    }
 
     /// The bytes of a corpus file.
     static func corpusBytes(_ path: String) throws -> [UInt8] {
@@ -24,14 +19,6 @@ enum Fixture {
     /// The fixture, parsed.
     static func cfb(_ path: String, limits: CFBLimits = .default) throws -> CompoundFile {
         try CompoundFile(parsing: try bytes(path), limits: limits)
-    }
-
-    /// The names of the files in `Resources/<directory>`.
-    static func names(in directory: String) -> [String] {
-        guard let url = resources?.appendingPathComponent(directory),
-            let names = try? FileManager.default.contentsOfDirectory(atPath: url.path)
-        else { return [] }
-        return names.sorted()
     }
 }
 
@@ -93,17 +80,4 @@ struct Golden: Decodable {
 extension CompoundFile {
     /// The anomaly codes, as raw strings (readable in failure messages).
     var anomalyCodes: [String] { anomalies.map(\.code.rawValue) }
-}
-
-/// A small deterministic generator for reproducible mutations.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

@@ -1,5 +1,6 @@
 import ByteCursor
 import DiskImage
+import TestSupport
 import Testing
 
 /// Images made by real tools (genisoimage, xorriso, mkudffs, mkfs.fat + mtools), listed and read back.
@@ -13,7 +14,7 @@ struct FixtureTests {
             #expect(entry.size == UInt64(expected.size), "\(entry.path)", sourceLocation: sourceLocation)
             let r = try image.read(entry, keepLimit: 1 << 20)
             #expect(!r.truncated && r.padding.isEmpty, "\(entry.path)", sourceLocation: sourceLocation)
-            #expect(SHA256.hex(r.bytes) == expected.sha256, "\(entry.path)", sourceLocation: sourceLocation)
+            #expect(HexDigest.sha256(r.bytes) == expected.sha256, "\(entry.path)", sourceLocation: sourceLocation)
         }
     }
 

@@ -1,5 +1,6 @@
 import ByteCursor
 import DiskImage
+import TestSupport
 import Testing
 
 @Suite("Container recognition and encrypted flags")
@@ -88,7 +89,7 @@ struct GzipTests {
         #expect(g.name == "invoice.dll")
         #expect(g.crcValid)
         #expect(g.members == 1)
-        #expect(SHA256.hex(g.output.bytes) == Fixture.contents["invoice.dll"]?.sha256)
+        #expect(HexDigest.sha256(g.output.bytes) == Fixture.contents["invoice.dll"]?.sha256)
     }
 
     /// Two members; the first with FEXTRA, FNAME, FCOMMENT and FHCRC.
@@ -99,8 +100,8 @@ struct GzipTests {
         #expect(g.crcValid)
         let report = try #require(Fixture.contents["report.txt"]), readme = try #require(Fixture.contents["readme.txt"])
         #expect(g.output.bytes.count == report.size + readme.size)
-        #expect(SHA256.hex(Array(g.output.bytes.prefix(report.size))) == report.sha256)
-        #expect(SHA256.hex(Array(g.output.bytes.suffix(readme.size))) == readme.sha256)
+        #expect(HexDigest.sha256(Array(g.output.bytes.prefix(report.size))) == report.sha256)
+        #expect(HexDigest.sha256(Array(g.output.bytes.suffix(readme.size))) == readme.sha256)
     }
 
     @Test func badCRCAndBadHeaderCRC() throws {

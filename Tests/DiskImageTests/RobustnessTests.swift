@@ -1,5 +1,6 @@
 import ByteCursor
 import DiskImage
+import TestSupport
 import Testing
 
 @Suite("Hostile input never crashes")

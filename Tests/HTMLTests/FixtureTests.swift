@@ -1,4 +1,5 @@
 import HTML
+import TestSupport
 import Testing
 
 @Suite("Pages against the fixture script's goldens")
@@ -11,7 +12,7 @@ struct FixtureTests {
         let analysis = HTMLAnalysis.analyze(bytes[...])
         #expect(analysis.charset == golden.charset)
         #expect(
-            analysis.payloads.map { SHA256.hex($0.bytes) } == golden.payloads.map(\.sha256),
+            analysis.payloads.map { HexDigest.sha256($0.bytes) } == golden.payloads.map(\.sha256),
             "\(name): \(analysis.payloads.map { ($0.technique, $0.bytes.count) }) \(analysis.indicators)")
         #expect(analysis.payloads.map(\.name) == golden.payloads.map(\.name))
         #expect(analysis.payloads.map(\.technique) == golden.payloads.map(\.technique))

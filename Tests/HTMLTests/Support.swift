@@ -1,21 +1,11 @@
 import Foundation
 import HTML
+import TestSupport
 
 /// Test inputs: resources written by `scripts/make-html-fixtures.py`.
-enum Fixture {
+enum Fixture: ResourceFixtures {
     /// `Tests/HTMLTests/Resources`.
     static var resources: URL? { Bundle.module.url(forResource: "Resources", withExtension: nil) }
-
-    /// The bytes of `Resources/<path>`.
-    static func bytes(_ path: String) throws -> [UInt8] {
-        guard let url = resources?.appendingPathComponent(path) else { throw CocoaError(.fileNoSuchFile) }
-        return Array(try Data(contentsOf: url))
-    }
-
-    /// A JSON resource, decoded.
-    static func json<T: Decodable>(_ path: String, as type: T.Type) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(try bytes(path)))
-    }
 
     /// The names of the fixtures (without extension).
     static let names: [String] = (try? json("fixtures.json", as: [String].self)) ?? []
@@ -57,19 +47,6 @@ struct Golden: Decodable {
 /// One malformed page's expectation: anomaly codes that must be reported.
 struct MalformedCase: Decodable {
     var anomalies: [String]
-}
-
-/// A deterministic generator for mutation tests.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
 
 extension HTMLAnalysis {

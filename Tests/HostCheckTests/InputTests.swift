@@ -1,6 +1,7 @@
 import ByteCursor
 import Foundation
 import HostCheck
+import TestSupport
 import Testing
 
 @Suite struct ProcessListTests {
@@ -323,18 +324,6 @@ import Testing
 /// Seeded mutations of every text input (process lists, the collector's JSON, vol output, a boot sector): each
 /// parses or fails with an error, and what parses can be checked and reported.
 @Suite struct MutationTests {
-    struct SplitMix {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-    }
-
     static let seeds = [
         "processes/v1-tasklist-en.csv", "processes/2022-tasklist-ja.csv", "processes/v2-cim.csv",
         "processes/v3-pslist.txt", "processes/v3-cmdline.txt", "processes/v5-cmdline.csv", "processes/v2-vol-ja.txt",
@@ -344,7 +333,7 @@ import Testing
     @Test(arguments: seeds)
     func mutatedInputsNeverCrash(_ seed: String) throws {
         let original = try Fixtures.resource("hostcheck/" + seed)
-        var rng = SplitMix(state: UInt64(truncatingIfNeeded: seed.hashValue == 0 ? 1 : seed.utf8.count * 7919))
+        var rng = SplitMix64(seed: UInt64(truncatingIfNeeded: seed.hashValue == 0 ? 1 : seed.utf8.count * 7919))
         let interesting: [UInt8] = [0x00, 0x22, 0x2C, 0x0A, 0x0D, 0x09, 0x5C, 0x7B, 0x7D, 0x5B, 0x5D, 0xFF, 0xFE, 0x81, 0x3A]
         for _ in 0..<300 {
             var b = original

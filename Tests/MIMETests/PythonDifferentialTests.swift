@@ -1,5 +1,6 @@
 import Foundation
 import MIME
+import TestSupport
 import Testing
 
 /// Compares the part tree of every message in Python's email test corpus with goldens written by
@@ -45,7 +46,7 @@ import Testing
 
     static func digest(_ bytes: ArraySlice<UInt8>?) -> String {
         guard let b = bytes else { return "null" }
-        return "\(b.count):\(SHA256.hex(Array(b)))"
+        return "\(b.count):\(HexDigest.sha256(Array(b)))"
     }
 
     static func digest(_ json: Any?) -> String {

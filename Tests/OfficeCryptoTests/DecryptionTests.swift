@@ -4,6 +4,7 @@ import Foundation
 import Testing
 
 @testable import OfficeCrypto
+import TestSupport
 
 /// The kind each fixture must be detected as (msoffcrypto-tool names the class, not the RC4 variant).
 func expectedKind(_ name: String) -> OfficeEncryptionKind? {
@@ -38,7 +39,7 @@ struct DecryptionTests {
                 let result = try #require(result, "\(name)")
                 #expect(result.password == golden.passwordUsed)
                 #expect(result.stream.count == expected.workbookSize)
-                #expect(Fixture.sha256(result.stream) == expected.workbookSHA256, "\(name)")
+                #expect(HexDigest.sha256(result.stream) == expected.workbookSHA256, "\(name)")
             } else {
                 #expect(result == nil)
             }
@@ -52,7 +53,7 @@ struct DecryptionTests {
                 let result = try #require(result, "\(name)")
                 #expect(result.password == golden.passwordUsed)
                 #expect(result.plaintext.count == expected.size)
-                #expect(Fixture.sha256(result.plaintext) == expected.sha256, "\(name)")
+                #expect(HexDigest.sha256(result.plaintext) == expected.sha256, "\(name)")
                 #expect(result.plaintext.starts(with: [0x50, 0x4B, 0x03, 0x04]))
             } else {
                 #expect(result == nil, "\(name)")
@@ -68,7 +69,7 @@ struct DecryptionTests {
         guard expectedKind(name) == .ecma376Agile || expectedKind(name) == .ecma376Standard else { return }
         let result = try OfficeEncryption.decryptPackage(cfb, passwords: candidates(golden))
         if let expected = golden.decrypted {
-            #expect(result.map { Fixture.sha256($0.plaintext) } == expected.sha256, "\(name)")
+            #expect(result.map { HexDigest.sha256($0.plaintext) } == expected.sha256, "\(name)")
         } else {
             #expect(result == nil, "\(name): not decrypted")
         }
@@ -93,9 +94,9 @@ struct DecryptionTests {
         let cfb = try CompoundFile(parsing: try Fixture.bytes("cfb/\(name)"))
         let result = try #require(try OfficeEncryption.decryptWord(cfb, passwords: candidates(golden)))
         #expect(result.password == golden.passwordUsed)
-        #expect(Fixture.sha256(result.wordDocument) == expected.wordDocumentSHA256)
-        #expect(Fixture.sha256(result.table) == expected.tableSHA256)
-        #expect(Fixture.sha256(Array(result.wordDocument.dropFirst(0x44))) == golden.plainWordDocumentTailSHA256)
+        #expect(HexDigest.sha256(result.wordDocument) == expected.wordDocumentSHA256)
+        #expect(HexDigest.sha256(result.table) == expected.tableSHA256)
+        #expect(HexDigest.sha256(Array(result.wordDocument.dropFirst(0x44))) == golden.plainWordDocumentTailSHA256)
         #expect(result.data == nil)
         #expect(OfficeEncryption.detectWord(wordDocumentStream: result.wordDocument) { _ in result.table } == nil)
         #expect(try OfficeEncryption.decryptWord(cfb, passwords: ["wrong"]).map(\.password) == (golden.passwordUsed == "VelvetSweatshop" ? "VelvetSweatshop" : nil))

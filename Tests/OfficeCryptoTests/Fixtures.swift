@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 
 /// Fixtures made by `scripts/make-ooxml-fixtures.py`: the encrypted files of the oletools corpus (BSD-2), synthetic
@@ -41,8 +40,4 @@ enum Fixture {
     }()
 
     static var names: [String] { goldens.keys.sorted() }
-
-    static func sha256(_ bytes: [UInt8]) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
-    }
 }

@@ -1,6 +1,7 @@
 import ByteCursor
 import Foundation
 import OfficeMacros
+import TestSupport
 import Testing
 
 /// Corrupt, truncated and hostile input: anomalies, never a crash, a hang or unbounded memory; each limit hit.
@@ -306,18 +307,5 @@ import Testing
                 _ = XLMExtractor.fromSYLK(bytes).riskFlags()
             }
         }
-    }
-}
-
-/// A small seeded generator so that mutation tests are repeatable.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import OneNote
+import TestSupport
 import Testing
 
 /// Cabinets made by gcab (MSZIP and stored) and by the fixture script (reserved areas, checksums, UTF-8 names).
@@ -21,7 +22,7 @@ struct CabinetTests {
         for (file, golden) in zip(cab.files, want) {
             let (bytes, anomalies) = try cab.extractReporting(file)
             #expect(anomalies.isEmpty, "\(anomalies)")
-            #expect(SHA256.hex(bytes) == golden.sha256, "\(name): \(file.name)")
+            #expect(HexDigest.sha256(bytes) == golden.sha256, "\(name): \(file.name)")
         }
     }
 
@@ -64,7 +65,7 @@ struct CabinetTests {
             for file in cab.files {
                 guard let content = try? cab.extract(file) else { continue }
                 let golden = try #require(want.first { $0.name == file.name })
-                #expect(SHA256.hex(content) == golden.sha256, "prefix \(n): \(file.name)")
+                #expect(HexDigest.sha256(content) == golden.sha256, "prefix \(n): \(file.name)")
             }
         }
     }
@@ -75,8 +76,8 @@ struct CabinetTests {
             let base = try Fixture.bytes("fixtures/" + name)
             for _ in 0..<300 {
                 var m = base
-                for _ in 0..<(1 + rng.next() % 6) {
-                    m[rng.next() % m.count] = UInt8(truncatingIfNeeded: rng.next())
+                for _ in 0..<(1 + rng.nextInt() % 6) {
+                    m[rng.nextInt() % m.count] = UInt8(truncatingIfNeeded: rng.nextInt())
                 }
                 guard let cab = try? CabinetArchive(parsing: m) else { continue }
                 for file in cab.files.prefix(8) { _ = try? cab.extract(file) }

@@ -1,5 +1,6 @@
 import Foundation
 import OneNote
+import TestSupport
 import Testing
 
 /// The hand-built sections against what they were built with and what pyOneNote and one-extract read in them.
@@ -54,11 +55,11 @@ struct SectionTests {
     func matchesPeers(_ name: String) throws {
         let golden: SectionGolden = try Fixture.json("golden/\(name).json")
         let bytes = try Fixture.bytes("fixtures/" + name)
-        #expect(SHA256.hex(bytes) == golden.sha256)
+        #expect(HexDigest.sha256(bytes) == golden.sha256)
         let one = try OneNoteFile(parsing: bytes)
         // one-extract: every blob its scan finds, in order.
         #expect(one.embeddedFiles.map(\.bytes.count) == golden.oneExtract.files.map(\.size))
-        #expect(one.embeddedFiles.map { SHA256.hex(Array($0.bytes)) } == golden.oneExtract.files.map(\.sha256))
+        #expect(one.embeddedFiles.map { HexDigest.sha256(Array($0.bytes)) } == golden.oneExtract.files.map(\.sha256))
         #expect(one.pageTitles == golden.oneExtract.titles)
         // pyOneNote: the blobs the revision store references, with their names.
         for py in golden.pyOneNote.files {
@@ -66,13 +67,13 @@ struct SectionTests {
             #expect(file.fileExtension == py.extension)
             #expect(file.name == py.name)
             #expect(file.bytes.count == py.size)
-            #expect(SHA256.hex(Array(file.bytes)) == py.sha256)
+            #expect(HexDigest.sha256(Array(file.bytes)) == py.sha256)
         }
         #expect(one.embeddedFiles.filter { $0.guid != nil }.count == golden.pyOneNote.files.count)
         #expect(one.pageTitles == golden.pyOneNote.titles)
         #expect(one.textSnippets == golden.pyOneNote.texts)
         #expect(one.embeddedFiles.first?.offset == golden.built.blobOffset)
-        #expect(one.embeddedFiles.first.map { SHA256.hex(Array($0.bytes)) } == golden.built.payloadSHA256)
+        #expect(one.embeddedFiles.first.map { HexDigest.sha256(Array($0.bytes)) } == golden.built.payloadSHA256)
     }
 
     @Test func notOneNote() throws {
@@ -107,9 +108,9 @@ struct SectionTests {
             let base = try Fixture.bytes("fixtures/" + name)
             for _ in 0..<300 {
                 var m = base
-                for _ in 0..<(1 + rng.next() % 8) {
-                    let at = 1024 + rng.next() % (m.count - 1024)
-                    m[at] = UInt8(truncatingIfNeeded: rng.next())
+                for _ in 0..<(1 + rng.nextInt() % 8) {
+                    let at = 1024 + rng.nextInt() % (m.count - 1024)
+                    m[at] = UInt8(truncatingIfNeeded: rng.nextInt())
                 }
                 guard let one = try? OneNoteFile(parsing: m) else { continue }
                 for file in one.embeddedFiles {

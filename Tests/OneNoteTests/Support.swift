@@ -1,21 +1,11 @@
 import Foundation
 import OneNote
+import TestSupport
 
 /// Test inputs: resources written by `scripts/make-onenote-fixtures.py`.
-enum Fixture {
+enum Fixture: ResourceFixtures {
     /// `Tests/OneNoteTests/Resources`.
     static var resources: URL? { Bundle.module.url(forResource: "Resources", withExtension: nil) }
-
-    /// The bytes of `Resources/<path>`.
-    static func bytes(_ path: String) throws -> [UInt8] {
-        guard let url = resources?.appendingPathComponent(path) else { throw CocoaError(.fileNoSuchFile) }
-        return Array(try Data(contentsOf: url))
-    }
-
-    /// `Resources/<path>` as JSON.
-    static func json<T: Decodable>(_ path: String, as: T.Type = T.self) throws -> T {
-        try JSONDecoder().decode(T.self, from: Data(try bytes(path)))
-    }
 
     /// The section, parsed.
     static func section(_ path: String, limits: OneNoteLimits = .default) throws -> OneNoteFile {
@@ -83,17 +73,4 @@ extension OneNoteFile {
 
 extension CabinetArchive {
     var anomalyCodes: [String] { anomalies.map(\.code.rawValue) }
-}
-
-/// A small deterministic generator for reproducible mutations.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> Int {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
-    }
 }

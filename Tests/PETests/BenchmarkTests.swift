@@ -1,28 +1,19 @@
 import ByteCursor
 import Foundation
 import PE
+import TestSupport
 import Testing
 
 /// Throughput in release mode; opt-in:
 /// `PE_BENCH=1 swift test -c release --scratch-path .build-lnk --filter PETests.BenchmarkTests`
 @Suite("Benchmarks", .enabled(if: ProcessInfo.processInfo.environment["PE_BENCH"] != nil), .serialized)
 struct BenchmarkTests {
-    static func best(_ rounds: Int, _ body: () throws -> Void) rethrows -> Double {
-        let clock = ContinuousClock()
-        var best = Double.infinity
-        for _ in 0..<rounds {
-            let d = try clock.measure(body)
-            best = min(best, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
-        }
-        return best
-    }
-
     /// calc.exe and the fixtures, 1,000 times.
     @Test func fixtures() throws {
         let inputs = try ["corpus/calc.exe", "fixtures/tiny.dll", "fixtures/x64.exe", "fixtures/signed.exe"]
             .map { try Fixture.bytes($0) }
         let total = inputs.reduce(0) { $0 + $1.count } * 1000
-        let t = try Self.best(5) {
+        let t = try Benchmark.best(5) {
             for _ in 0..<1000 { for bytes in inputs { _ = try PEFile(parsing: bytes) } }
         }
         print("PE: \(inputs.count * 1000) files (\(total) bytes) in \(t) s: "
@@ -45,7 +36,7 @@ struct BenchmarkTests {
             bytes.append(UInt8(truncatingIfNeeded: state >> 56))
         }
         var entropy: Double?
-        let t = try Self.best(3) { entropy = try PEFile(parsing: bytes).sections.last?.entropy }
+        let t = try Benchmark.best(3) { entropy = try PEFile(parsing: bytes).sections.last?.entropy }
         print("PE: \(bytes.count) bytes with a 256 MiB section (entropy \(entropy ?? -1)) in \(t) s: "
             + "\(Int(Double(bytes.count) / t / 1e6)) MB/s")
     }
@@ -54,7 +45,7 @@ struct BenchmarkTests {
     @Test func sixHundredMegabytePadding() throws {
         let tiny = try Fixture.bytes("fixtures/tiny.dll")
         let runs = [ZeroRun(offset: tiny.count, length: 600 << 20)]
-        let t = try Self.best(100) { _ = try PEFile(parsing: tiny[...], padding: runs) }
+        let t = try Benchmark.best(100) { _ = try PEFile(parsing: tiny[...], padding: runs) }
         print("PE: 600 MB padded DLL from its stripped form in \(t * 1e6) µs")
     }
 }

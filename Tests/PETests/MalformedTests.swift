@@ -1,5 +1,6 @@
 import ByteCursor
 import PE
+import TestSupport
 import Testing
 
 @Suite("Malformed executables give anomalies or clean errors")

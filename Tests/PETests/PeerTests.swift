@@ -1,5 +1,6 @@
 import ByteCursor
 import PE
+import TestSupport
 import Testing
 
 @Suite("Agreement with pefile")
@@ -50,7 +51,7 @@ struct PeerTests {
     /// calc.exe from the oletools corpus (inside sample_with_calc_embedded.doc): i386, 5 sections, 50 imports.
     @Test func corpusCalcExe() throws {
         let bytes = try Fixture.bytes("corpus/calc.exe")
-        #expect(MD5.hex(bytes) == "40e85286357723f326980a3b30f84e4f")
+        #expect(HexDigest.md5(bytes) == "40e85286357723f326980a3b30f84e4f")
         let pe = try PEFile(parsing: bytes)
         #expect(pe.machineName == "i386")
         #expect(pe.sections.map(\.name) == [".text", ".data", ".idata", ".rsrc", ".reloc"])
@@ -159,7 +160,7 @@ struct PaddingTests {
             whole.insert(contentsOf: [UInt8](repeating: 0, count: run.length), at: keptAt)
         }
         #expect(whole.count == expected.size)
-        #expect(SHA256.hex(whole) == expected.sha256)
+        #expect(HexDigest.sha256(whole) == expected.sha256)
         #expect(Self.strip(whole).padding == runs)
         PeerTests.compare(try PEFile(parsing: whole), golden, "section-padding, whole")
 

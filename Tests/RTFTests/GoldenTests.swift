@@ -1,5 +1,6 @@
 import Foundation
 import RTF
+import TestSupport
 import Testing
 
 /// Every file of `Resources/golden` (the oletools corpus, the specimens, the malformed files) against what
@@ -32,14 +33,14 @@ struct GoldenTests {
         for (object, want) in zip(document.objects, expected) {
             #expect(object.offset == want.start, "\(name)")
             #expect(object.rawData.count == want.rawSize, "\(name)")
-            #expect(MD5.hex(object.rawData) == want.rawMD5, "\(name)")
+            #expect(HexDigest.md5(object.rawData) == want.rawMD5, "\(name)")
             if want.isOLE {
                 let ole1 = try #require(object.ole1, "\(name): rtfobj parses an OLE 1.0 object at \(want.start)")
                 #expect(ole1.className == want.className)
                 #expect(object.className == want.className)
                 #expect(Int(ole1.formatID) == want.formatID)
                 #expect(Int(ole1.declaredNativeSize) == want.oleDataSize)
-                #expect(MD5.hex(ole1.nativeData) == want.oleDataMD5)
+                #expect(HexDigest.md5(ole1.nativeData) == want.oleDataMD5)
                 #expect(!ole1.isTruncated)
             } else {
                 // rtfobj rejects an object whose native data is cut short; here it parses, marked truncated.
@@ -54,7 +55,7 @@ struct GoldenTests {
                 #expect(package.sourcePath == want.srcPath)
                 #expect(package.tempPath == want.tempPath)
                 #expect(package.payload.count == want.packageSize)
-                #expect(MD5.hex(package.payload) == want.packageMD5)
+                #expect(HexDigest.md5(package.payload) == want.packageMD5)
             } else {
                 #expect(object.package == nil, "\(name)")
             }

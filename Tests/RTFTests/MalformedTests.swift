@@ -1,5 +1,6 @@
 import Foundation
 import RTF
+import TestSupport
 import Testing
 
 /// Malformed inputs give findings, not crashes.
@@ -73,14 +74,8 @@ struct MalformedTests {
 
     /// Random mutations of every specimen: parsing never traps.
     @Test func mutations() throws {
-        var state: UInt64 = 0x5EED
-        func next() -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int(truncatingIfNeeded: (z ^ (z >> 31)) >> 1)
-        }
+        var rng = SplitMix64(seed: 0x5EED)
+        func next() -> Int { rng.nextInt() }
         let tokens = ["{", "}", "\\", "\\bin", "\\bin99999", "\\'", "\\*\\objdata ", "\\u-3", "\\objupdate", " ", "0"]
         for name in Fixture.names(in: "specimens") {
             let base = try Fixture.bytes("specimens/" + name)

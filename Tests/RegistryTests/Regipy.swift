@@ -1,5 +1,6 @@
 import Foundation
 import Registry
+import TestSupport
 
 /// One golden file written by `scripts/make-registry-goldens.py`: every key and value of a hive as regipy reads it.
 struct Golden {
@@ -183,7 +184,7 @@ enum Regipy {
         }
     }
 
-    static func sha(_ bytes: [UInt8]) -> String { String(SHA256.hex(bytes).prefix(16)) }
+    static func sha(_ bytes: [UInt8]) -> String { String(HexDigest.sha256(bytes).prefix(16)) }
 
     static func le(_ b: [UInt8], _ n: Int) -> UInt64 {
         var v: UInt64 = 0

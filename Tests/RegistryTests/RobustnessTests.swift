@@ -1,5 +1,6 @@
 import Foundation
 import Registry
+import TestSupport
 import Testing
 
 /// Inputs no test thought of: every prefix of a small hive, seeded random mutations of real and built hives, and
@@ -107,17 +108,5 @@ struct RobustnessTests {
             if bytes.count > 4100 { bytes.replaceSubrange(4096..<4100, with: Array("hbin".utf8)) }
             Self.exercise(bytes)
         }
-    }
-}
-
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

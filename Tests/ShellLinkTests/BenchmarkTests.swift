@@ -1,26 +1,17 @@
 import Foundation
 import ShellLink
+import TestSupport
 import Testing
 
 /// Throughput in release mode; opt-in:
 /// `LNK_BENCH=1 swift test -c release --scratch-path .build-lnk --filter ShellLinkTests.BenchmarkTests`
 @Suite("Benchmarks", .enabled(if: ProcessInfo.processInfo.environment["LNK_BENCH"] != nil), .serialized)
 struct BenchmarkTests {
-    static func best(_ rounds: Int, _ body: () throws -> Void) rethrows -> Double {
-        let clock = ContinuousClock()
-        var best = Double.infinity
-        for _ in 0..<rounds {
-            let d = try clock.measure(body)
-            best = min(best, Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18)
-        }
-        return best
-    }
-
     /// Parses and analyses every fixture 1,000 times.
     @Test func fixtures() throws {
         let inputs = try Fixture.names.map { try Fixture.bytes(try #require(try Fixture.expected()[$0]).file) }
         let total = inputs.reduce(0) { $0 + $1.count } * 1000
-        let t = try Self.best(5) {
+        let t = try Benchmark.best(5) {
             for _ in 0..<1000 {
                 for bytes in inputs { _ = LNKAnalysis.indicators(try ShellLink(parsing: bytes)) }
             }
@@ -33,7 +24,7 @@ struct BenchmarkTests {
     @Test func appendedAndPadded() throws {
         var bytes = try Fixture.bytes("fixtures/findstr-vbs.lnk")
         bytes.append(contentsOf: [UInt8](repeating: 0x41, count: 200 << 20))
-        let t = try Self.best(5) {
+        let t = try Benchmark.best(5) {
             let link = try ShellLink(parsing: bytes)
             #expect(link.appendedData.count == (200 << 20) + 12)
             _ = LNKAnalysis.indicators(link)

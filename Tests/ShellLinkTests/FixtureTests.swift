@@ -1,4 +1,5 @@
 import ShellLink
+import TestSupport
 import Testing
 
 @Suite("Fixtures: exact fields, and agreement with LnkParse3")
@@ -35,11 +36,11 @@ struct FixtureTests {
         if let v = expected.knownFolderID { #expect(link.knownFolderID == v) }
         if let v = expected.specialFolderID { #expect(link.specialFolderID == v) }
         if let v = expected.consoleCodePage { #expect(link.consoleCodePage == v) }
-        if let md5 = expected.md5 { #expect(MD5.hex(bytes) == md5) }
+        if let md5 = expected.md5 { #expect(HexDigest.md5(bytes) == md5) }
         if let offset = expected.appendedOffset {
             #expect(link.appendedDataOffset == offset)
             #expect(link.appendedData.count == expected.appendedSize)
-            #expect(SHA256.hex(Array(link.appendedData)) == expected.appendedSHA256)
+            #expect(HexDigest.sha256(Array(link.appendedData)) == expected.appendedSHA256)
             #expect(Array(link.appendedData) == Array(bytes[offset...]))
         } else {
             #expect(link.appendedData.isEmpty)
@@ -90,7 +91,7 @@ struct FixtureTests {
         #expect(link.knownFolderID == golden.knownFolderID)
         #expect(link.specialFolderID == golden.specialFolderID)
         #expect((link.appendedData.isEmpty ? nil : link.appendedData.count) == golden.appendedSize)
-        if let sha = golden.appendedSHA256 { #expect(SHA256.hex(Array(link.appendedData)) == sha) }
+        if let sha = golden.appendedSHA256 { #expect(HexDigest.sha256(Array(link.appendedData)) == sha) }
         // LnkParse3 lists the primary (8.3) names; ours keep them beside the long names.
         let items: [String] = link.idList.compactMap { item in
             switch item.kind {
@@ -106,7 +107,7 @@ struct FixtureTests {
     /// calc.lnk from the oletools corpus: the target is calc.exe, the LinkInfo, tracker and property store read.
     @Test func corpusCalcLNK() throws {
         let bytes = try Fixture.bytes("corpus/calc.lnk")
-        #expect(MD5.hex(bytes) == "6aedb1a876d4ad5236f1fbbbeb7274f3")
+        #expect(HexDigest.md5(bytes) == "6aedb1a876d4ad5236f1fbbbeb7274f3")
         let link = try ShellLink(parsing: bytes)
         #expect(link.target == "C:\\Windows\\System32\\calc.exe")
         #expect(link.targetIDListPath == "C:\\Windows\\System32\\calc.exe")

@@ -1,5 +1,6 @@
 import ByteCursor
 import ShellLink
+import TestSupport
 import Testing
 
 @Suite("Malformed shortcuts give anomalies or clean errors")

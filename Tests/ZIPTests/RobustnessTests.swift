@@ -1,3 +1,4 @@
+import TestSupport
 import Testing
 import ZIP
 
@@ -60,19 +61,6 @@ struct RobustnessTests {
         #expect(zip.anomalies.isEmpty)
         let entry = try #require(zip.entry("invoice.txt"))
         #expect(try zip.extract(entry).output.bytes == Fixture.invoice)
-    }
-}
-
-/// A small deterministic generator for reproducible mutations.
-struct SplitMix64 {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -1,0 +1,21 @@
+/// A small deterministic generator (SplitMix64), so that mutation tests are reproducible.
+public struct SplitMix64: Sendable {
+    public var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    /// The next 64 random bits.
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// The next 63 random bits, as a non-negative `Int`.
+    public mutating func nextInt() -> Int { Int(truncatingIfNeeded: next() >> 1) }
+
+    /// A number in `0..<n` (0 when `n` is not positive).
+    public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
+}
