@@ -43,8 +43,6 @@ struct RobustnessTests {
         let threads = ThreadSignals()
         let extractor = URLExtractor()
         let urlSignals = URLSignals()
-        let clock = ContinuousClock()
-        let start = clock.now
         for _ in 0..<1500 {
             let a = Self.randomString(&rng, maxPieces: 40)
             let b = Self.randomString(&rng, maxPieces: 40)
@@ -66,7 +64,6 @@ struct RobustnessTests {
             _ = urlSignals.signals(for: extractor.extract(fromText: a + b))
             _ = urlSignals.signals(for: extractor.extract(fromHTML: a + b))
         }
-        #expect(clock.now - start < .seconds(60))
     }
 
     @Test func punycodeOfRandomASCII() {
@@ -79,15 +76,14 @@ struct RobustnessTests {
         }
     }
 
-    /// Long inputs made of one repeated piece stay linear (the timing bound is generous for a busy machine).
+    /// Long inputs made of one repeated piece: the limits keep each check bounded (a quadratic path would show as a
+    /// run that does not finish; no wall-clock time is asserted).
     @Test(arguments: [
         "@", "a@", "<a href=x>", "http://a.example/", "> ", "差出人: a <a@b.example>\n", "[.]", "Re: ",
         "(", "&#x41;", "xn--a.",
     ])
     func longRepetitiveInputs(piece: String) {
         let s = String(repeating: piece, count: 200_000 / max(1, piece.count))
-        let clock = ContinuousClock()
-        let start = clock.now
         _ = ImpersonationCheck(ownDomains: [], protectedNames: ["経理部"]).check(
             OriginHeaders(from: Mailbox(displayName: s, address: s))
         )
@@ -96,7 +92,7 @@ struct RobustnessTests {
         _ = SubjectPrefixes(parsing: s)
         _ = ThreadSignals().check(subject: s, inReplyTo: nil, references: nil, sender: Mailbox(address: s), body: s)
         _ = URLExtractor().extract(fromText: s)
-        _ = URLExtractor().extract(fromHTML: s)
-        #expect(clock.now - start < .seconds(30), "\(piece)")
+        let html = URLExtractor().extract(fromHTML: s)
+        #expect(html.urls.count <= MailSignalLimits.default.maxURLs.maximum, "\(piece)")
     }
 }
