@@ -27,6 +27,7 @@ let package = Package(
         .library(name: "HTML", targets: ["HTML"]),
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "HostCheck", targets: ["HostCheck"]),
+        .library(name: "MailSignals", targets: ["MailSignals"]),
         .library(name: "Inspection", targets: ["Inspection"]),
     ],
     dependencies: [
@@ -76,6 +77,8 @@ let package = Package(
         // Windows registry hives (regf), and EmoCheck's logic over a host snapshot (issue 4).
         .target(name: "Registry", dependencies: ["ByteCursor", "Charsets"], swiftSettings: strict),
         .target(name: "HostCheck", dependencies: ["Registry", "ByteCursor", "Charsets", "Inspection"], swiftSettings: strict),
+        // Mail-level signals (issue 6): impersonation, lookalike domains, Authentication-Results, threads, URLs.
+        .target(name: "MailSignals", dependencies: ["ByteCursor"], swiftSettings: strict),
         // System liblzma, for tests that read the xz-compressed hive corpus.
         .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         // What the test targets share: hex digests, a seeded generator, xz, resource readers, benchmark timing.
@@ -150,6 +153,7 @@ let package = Package(
         .testTarget(
             name: "HostCheckTests", dependencies: ["HostCheck", "Registry", "Inspection", "TestSupport"],
             resources: [.copy("Resources")], swiftSettings: strict),
+        .testTarget(name: "MailSignalsTests", dependencies: ["MailSignals", "ByteCursor"], swiftSettings: strict),
         .testTarget(name: "EmoguardCLITests", dependencies: ["Inspection", "CZlib"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]
