@@ -28,11 +28,15 @@ let package = Package(
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "HostCheck", targets: ["HostCheck"]),
         .library(name: "MailSignals", targets: ["MailSignals"]),
+        .library(name: "ThreatIntel", targets: ["ThreatIntel"]),
+        .library(name: "EmoguardConfig", targets: ["EmoguardConfig"]),
         .library(name: "Inspection", targets: ["Inspection"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Base: bounds-checked reads over untrusted bytes, named limits, typed errors.
@@ -79,6 +83,12 @@ let package = Package(
         .target(name: "HostCheck", dependencies: ["Registry", "ByteCursor", "Charsets", "Inspection"], swiftSettings: strict),
         // Mail-level signals (issue 6): impersonation, lookalike domains, Authentication-Results, threads, URLs.
         .target(name: "MailSignals", dependencies: ["ByteCursor"], swiftSettings: strict),
+        // Threat intelligence (issue 6): IOC feeds imported into SQLite (GRDB) and matched in memory.
+        .target(
+            name: "ThreatIntel", dependencies: ["ByteCursor", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        // The configuration file (issue 6): own and partner domains, protected names, thresholds, feeds (YAML).
+        .target(name: "EmoguardConfig", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
         // System liblzma, for tests that read the xz-compressed hive corpus.
         .systemLibrary(name: "CLZMA", pkgConfig: "liblzma", providers: [.apt(["liblzma-dev"])]),
         // What the test targets share: hex digests, a seeded generator, xz, resource readers, benchmark timing.
@@ -91,7 +101,7 @@ let package = Package(
             name: "Inspection",
             dependencies: [
                 "ByteCursor", "Charsets", "MIME", "ZIP", "CompoundFile", "OfficeMacros", "OOXML", "OfficeCrypto",
-                "ShellLink", "PE", "OneNote", "RTF", "DiskImage", "Scripts", "HTML",
+                "ShellLink", "PE", "OneNote", "RTF", "DiskImage", "Scripts", "HTML", "MailSignals",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
@@ -99,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "emoguard",
             dependencies: [
-                "Inspection", "HostCheck",
+                "Inspection", "HostCheck", "ThreatIntel", "EmoguardConfig",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strict),
@@ -154,6 +164,12 @@ let package = Package(
             name: "HostCheckTests", dependencies: ["HostCheck", "Registry", "Inspection", "TestSupport"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(name: "MailSignalsTests", dependencies: ["MailSignals", "ByteCursor"], swiftSettings: strict),
+        .testTarget(
+            name: "ThreatIntelTests", dependencies: ["ThreatIntel", "TestSupport"], resources: [.copy("Resources")],
+            swiftSettings: strict),
+        .testTarget(
+            name: "EmoguardConfigTests", dependencies: ["EmoguardConfig"], resources: [.copy("Resources")],
+            swiftSettings: strict),
         .testTarget(name: "EmoguardCLITests", dependencies: ["Inspection", "CZlib"], swiftSettings: strict),
     ],
     swiftLanguageModes: [.v6]

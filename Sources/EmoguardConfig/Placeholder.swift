@@ -1,0 +1,2 @@
+/// Placeholder until the configuration sources land.
+public enum EmoguardConfigPlaceholder {}

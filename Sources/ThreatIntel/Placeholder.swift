@@ -1,0 +1,2 @@
+/// Placeholder until the ThreatIntel sources land.
+public enum ThreatIntelPlaceholder {}
