@@ -53,20 +53,20 @@ public struct HTMLAnomaly: Sendable, Hashable, CustomStringConvertible {
 
 /// Collects anomalies, at most `limit` of each code (one more says that the rest were dropped).
 struct AnomalyLog {
-    private(set) var items: [HTMLAnomaly] = []
-    private var counts: [HTMLAnomaly.Code: Int] = [:]
-    let limit: Int
+    private var log: CappedAnomalyLog<HTMLAnomaly>
+    private var reportedLimits: Set<String> = []
 
-    init(limit: Int) { self.limit = max(1, limit) }
+    init(limit: Int) {
+        let limit = max(1, limit)
+        log = CappedAnomalyLog(limit: limit) { code, offset in
+            HTMLAnomaly(.tooManyAnomalies, offset: offset, detail: "more than \(limit) '\(code)' anomalies")
+        }
+    }
+
+    var items: [HTMLAnomaly] { log.items }
 
     mutating func record(_ code: HTMLAnomaly.Code, offset: Int? = nil, _ detail: String) {
-        let n = counts[code, default: 0]
-        counts[code] = n + 1
-        if n < limit {
-            items.append(HTMLAnomaly(code, offset: offset, detail: detail))
-        } else if n == limit {
-            items.append(HTMLAnomaly(.tooManyAnomalies, offset: offset, detail: "more than \(limit) '\(code)' anomalies"))
-        }
+        log.record(code, offset: offset, detail)
     }
 
     /// Records that `limit` was reached, once per limit name.
@@ -75,6 +75,6 @@ struct AnomalyLog {
         reportedLimits.insert(limit.name)
         record(.limitExceeded, offset: offset, "\(limit.name) (\(limit.maximum)) reached: \(detail)")
     }
-
-    private var reportedLimits: Set<String> = []
 }
+
+extension HTMLAnomaly: CappedAnomaly {}

@@ -71,19 +71,14 @@ public struct OneNoteAnomaly: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Anomalies with a cap per code.
-struct OneNoteAnomalyLog: Sendable {
-    var anomalies: [OneNoteAnomaly] = []
-    var counts: [OneNoteAnomaly.Code: Int] = [:]
-    let cap: Limit
+typealias OneNoteAnomalyLog = CappedAnomalyLog<OneNoteAnomaly>
 
-    mutating func record(_ code: OneNoteAnomaly.Code, offset: Int? = nil, _ detail: @autoclosure () -> String) {
-        let n = counts[code, default: 0] + 1
-        counts[code] = n
-        if cap.allows(n) {
-            anomalies.append(OneNoteAnomaly(code, offset: offset, detail: detail()))
-        } else if n == cap.maximum + 1 {
-            anomalies.append(
-                OneNoteAnomaly(.tooManyAnomalies, detail: "\(cap.name): more than \(cap.maximum) \(code) anomalies"))
+extension CappedAnomalyLog where Anomaly == OneNoteAnomaly {
+    init(cap: Limit) {
+        self.init(limit: cap.maximum) { code, _ in
+            OneNoteAnomaly(.tooManyAnomalies, detail: "\(cap.name): more than \(cap.maximum) \(code) anomalies")
         }
     }
 }
+
+extension OneNoteAnomaly: CappedAnomaly {}

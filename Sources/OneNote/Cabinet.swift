@@ -183,7 +183,7 @@ public struct CabinetArchive: Sendable {
             }
         }
         self.files = files
-        anomalies = log.anomalies
+        anomalies = log.items
     }
 
     /// Parses a cabinet.
@@ -230,7 +230,7 @@ public struct CabinetArchive: Sendable {
         guard data.count >= end else {
             throw OneNoteError(.corruptData, "the folder holds \(data.count) bytes, \(file.name) ends at \(end)", offset: file.entryOffset)
         }
-        return (Array(data[Int(file.folderOffset)..<end]), log.anomalies)
+        return (Array(data[Int(file.folderOffset)..<end]), log.items)
     }
 
     /// Decompresses `folder` until `wanted` bytes are out (or its blocks end).

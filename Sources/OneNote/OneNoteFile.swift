@@ -117,7 +117,7 @@ public struct OneNoteFile: Sendable {
         isEncrypted = walker.encrypted
         pageTitles = walker.titles
         textSnippets = walker.texts
-        anomalies = log.anomalies
+        anomalies = log.items
     }
 
     /// Parses a OneNote file.

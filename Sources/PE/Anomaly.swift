@@ -1,3 +1,5 @@
+import ByteCursor
+
 /// Something structurally wrong or suspicious in a PE file that the parser recovered from.
 ///
 /// Anomalies are facts for the engine's rules: an executable whose sections run past the end of the file, whose
@@ -58,20 +60,16 @@ public struct PEAnomaly: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Collects anomalies, at most `limit` of each code (one more says that the rest were dropped).
-struct AnomalyLog {
-    private(set) var items: [PEAnomaly] = []
-    private var counts: [PEAnomaly.Code: Int] = [:]
-    let limit: Int
+typealias AnomalyLog = CappedAnomalyLog<PEAnomaly>
 
-    init(limit: Int) { self.limit = max(1, limit) }
-
-    mutating func record(_ code: PEAnomaly.Code, offset: Int? = nil, _ detail: String) {
-        let n = counts[code, default: 0]
-        counts[code] = n + 1
-        if n < limit {
-            items.append(PEAnomaly(code, offset: offset, detail: detail))
-        } else if n == limit {
-            items.append(PEAnomaly(.tooManyAnomalies, offset: offset, detail: "more than \(limit) '\(code)' anomalies"))
+extension CappedAnomalyLog where Anomaly == PEAnomaly {
+    /// At most `limit` (at least 1) anomalies of each code; one more says that the rest were dropped.
+    init(limit: Int) {
+        let limit = max(1, limit)
+        self.init(limit: limit) { code, offset in
+            PEAnomaly(.tooManyAnomalies, offset: offset, detail: "more than \(limit) '\(code)' anomalies")
         }
     }
 }
+
+extension PEAnomaly: CappedAnomaly {}

@@ -68,19 +68,14 @@ public struct RTFAnomaly: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Anomalies with a cap per code.
-struct RTFAnomalyLog {
-    var anomalies: [RTFAnomaly] = []
-    var counts: [RTFAnomaly.Code: Int] = [:]
-    let cap: Limit
+typealias RTFAnomalyLog = CappedAnomalyLog<RTFAnomaly>
 
-    mutating func record(_ code: RTFAnomaly.Code, offset: Int? = nil, _ detail: @autoclosure () -> String) {
-        let n = counts[code, default: 0] + 1
-        counts[code] = n
-        if cap.allows(n) {
-            anomalies.append(RTFAnomaly(code, offset: offset, detail: detail()))
-        } else if n == cap.maximum + 1 {
-            anomalies.append(
-                RTFAnomaly(.tooManyAnomalies, detail: "\(cap.name): more than \(cap.maximum) \(code) anomalies"))
+extension CappedAnomalyLog where Anomaly == RTFAnomaly {
+    init(cap: Limit) {
+        self.init(limit: cap.maximum) { code, _ in
+            RTFAnomaly(.tooManyAnomalies, detail: "\(cap.name): more than \(cap.maximum) \(code) anomalies")
         }
     }
 }
+
+extension RTFAnomaly: CappedAnomaly {}

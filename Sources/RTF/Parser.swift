@@ -139,7 +139,7 @@ struct RTFParser {
             if objects[k].className == nil { objects[k].className = group.objClass }
         }
         return ParseOutput(
-            objects: objects, fields: fields, templates: templates, anomalies: log.anomalies, maxLevel: maxLevel)
+            objects: objects, fields: fields, templates: templates, anomalies: log.items, maxLevel: maxLevel)
     }
 
     // MARK: - Groups

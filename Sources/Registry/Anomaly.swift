@@ -1,3 +1,5 @@
+import ByteCursor
+
 /// Something structurally wrong or suspicious in a registry hive that the parser recovered from.
 ///
 /// Anomalies are facts for the engine's rules and for a forensic report: a hive whose subkey list loops, whose
@@ -82,31 +84,17 @@ public struct RegistryAnomaly: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Collects anomalies, at most `limit` per code plus one ``RegistryAnomaly/Code/tooManyAnomalies`` per code.
-struct AnomalyLog: Sendable {
-    private(set) var items: [RegistryAnomaly] = []
-    private var counts: [RegistryAnomaly.Code: Int] = [:]
-    let limit: Int
-    /// When false, `record` does nothing: reads after indexing repeat checks whose anomalies are already known.
-    let enabled: Bool
+typealias AnomalyLog = CappedAnomalyLog<RegistryAnomaly>
 
+extension CappedAnomalyLog where Anomaly == RegistryAnomaly {
+    /// - Parameter enabled: when false, `record` does nothing: reads after indexing repeat checks whose anomalies
+    ///   are already known.
     init(limit: Int, enabled: Bool = true) {
-        self.limit = max(0, limit)
-        self.enabled = enabled
-    }
-
-    mutating func record(_ code: RegistryAnomaly.Code, offset: Int? = nil, _ detail: @autoclosure () -> String) {
-        guard enabled else { return }
-        let n = counts[code, default: 0]
-        counts[code] = n + 1
-        if n < limit {
-            items.append(RegistryAnomaly(code, offset: offset, detail: detail()))
-        } else if n == limit {
-            items.append(
-                RegistryAnomaly(.tooManyAnomalies, offset: offset, detail: "more than \(limit) \(code) anomalies")
-            )
+        let limit = max(0, limit)
+        self.init(limit: limit, enabled: enabled) { code, offset in
+            RegistryAnomaly(.tooManyAnomalies, offset: offset, detail: "more than \(limit) \(code) anomalies")
         }
     }
-
-    /// Whether an anomaly of `code` was recorded.
-    func contains(_ code: RegistryAnomaly.Code) -> Bool { counts[code, default: 0] > 0 }
 }
+
+extension RegistryAnomaly: CappedAnomaly {}

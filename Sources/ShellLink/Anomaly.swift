@@ -1,3 +1,5 @@
+import ByteCursor
+
 /// Something structurally wrong or suspicious in a shell link that the parser recovered from.
 ///
 /// Anomalies are facts for the engine's rules: a shortcut whose LinkInfo offsets point outside it, whose string
@@ -57,21 +59,16 @@ public struct ShellLinkAnomaly: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// Collects anomalies, at most `limit` of each code (one more says that the rest were dropped).
-struct AnomalyLog {
-    private(set) var items: [ShellLinkAnomaly] = []
-    private var counts: [ShellLinkAnomaly.Code: Int] = [:]
-    let limit: Int
+typealias AnomalyLog = CappedAnomalyLog<ShellLinkAnomaly>
 
-    init(limit: Int) { self.limit = max(1, limit) }
-
-    mutating func record(_ code: ShellLinkAnomaly.Code, offset: Int? = nil, _ detail: String) {
-        let n = counts[code, default: 0]
-        counts[code] = n + 1
-        if n < limit {
-            items.append(ShellLinkAnomaly(code, offset: offset, detail: detail))
-        } else if n == limit {
-            items.append(
-                ShellLinkAnomaly(.tooManyAnomalies, offset: offset, detail: "more than \(limit) '\(code)' anomalies"))
+extension CappedAnomalyLog where Anomaly == ShellLinkAnomaly {
+    /// At most `limit` (at least 1) anomalies of each code; one more says that the rest were dropped.
+    init(limit: Int) {
+        let limit = max(1, limit)
+        self.init(limit: limit) { code, offset in
+            ShellLinkAnomaly(.tooManyAnomalies, offset: offset, detail: "more than \(limit) '\(code)' anomalies")
         }
     }
 }
+
+extension ShellLinkAnomaly: CappedAnomaly {}
