@@ -1,2 +1,0 @@
-/// Placeholder until the ThreatIntel sources land.
-public enum ThreatIntelPlaceholder {}
