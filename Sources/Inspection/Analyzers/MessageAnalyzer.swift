@@ -1,5 +1,6 @@
 import Charsets
 import MIME
+import MailSignals
 
 /// Mail messages: every leaf part becomes a child artifact; text parts yield password candidates for archives.
 ///
@@ -27,6 +28,7 @@ struct MessageAnalyzer: Analyzer {
         }
 
         var bodyCandidates: [PasswordCandidate] = []
+        var texts: [MailFacts.TextPart] = []
         var defects: [MIMEDefect] = []
         var attachmentIndex = 0
         var bodyIndex = 0
@@ -81,6 +83,10 @@ struct MessageAnalyzer: Analyzer {
             }
             if part.contentType.type == "text" && !isAttachment {
                 if let text = part.decodedText() {
+                    if texts.count < 8 {
+                        texts.append(
+                            MailFacts.TextPart(segment: segment, text: text.text, isHTML: part.contentType.subtype == "html"))
+                    }
                     bodyCandidates += PasswordCandidates.extract(from: text.text, source: segment)
                     if text.invalidSequences > 0 {
                         out.facts.append(
@@ -112,6 +118,12 @@ struct MessageAnalyzer: Analyzer {
         out.properties["mime.parts"] = String(parts)
 
         reportDefects(defects, into: &out)
+
+        let mail = MailFacts(policy: context.mailPolicy).collect(message, texts: texts, hasAttachment: attachmentIndex > 0)
+        out.facts += mail.facts
+        if !mail.urls.isEmpty { out.properties["urls"] = mail.urls.prefix(Inspector.maxURLsPerArtifact).joined(separator: " ") }
+        if let ip = mail.senderIP { out.properties["mail.sender-ip"] = ip }
+        if let replyTo = headers["reply-to"] { out.properties["mail.reply-to"] = String(replyTo.prefix(512)) }
 
         let subject = message.subject ?? headers["subject"]
         let subjectCandidates = subject.map(PasswordCandidates.extract(fromSubject:)) ?? []

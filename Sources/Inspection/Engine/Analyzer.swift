@@ -70,9 +70,12 @@ public struct InspectionContext: Sendable, Hashable {
     public var passwordCandidates: [PasswordCandidate] = []
     /// The subject of the nearest enclosing message.
     public var subject: String?
+    /// What the organisation configured for the mail-level rules (own domains, protected names, ...).
+    public var mailPolicy: MailPolicy
 
-    public init(passwordCandidates: [PasswordCandidate] = [], subject: String? = nil) {
+    public init(passwordCandidates: [PasswordCandidate] = [], subject: String? = nil, mailPolicy: MailPolicy = .default) {
         self.passwordCandidates = passwordCandidates
         self.subject = subject
+        self.mailPolicy = mailPolicy
     }
 }

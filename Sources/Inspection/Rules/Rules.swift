@@ -391,6 +391,135 @@ public enum RuleTable {
             title: "Invalid byte sequence in text",
             rationale: "Broken encodings are frequent in real mail."),
 
+        // MARK: Mail: impersonation (issue 6)
+        Rule(
+            id: .mailDisplayNameAddress, severity: .medium, score: 4, group: "impersonation",
+            title: "Display name shows another address than the real sender's",
+            rationale: "\"yamada@partner.co.jp\" <x@unrelated.example>: the Emotet sender format JPCERT/CC warned "
+                + "about (\"check the address, not the name\"). Mailing lists that rewrite From are not reported. "
+                + "Suspicious alone; with a hijacked thread or a lure it is malicious (combination rules)."),
+        Rule(
+            id: .mailProtectedNameOutside, severity: .high, score: 5, group: "impersonation",
+            title: "Display name of a protected person or department from outside the own domains",
+            rationale: "\"経理部 山田\" from a free-mail or foreign domain. Needs protected_names in the configuration; "
+                + "a namesake at a partner can match, so it is not malicious alone."),
+        Rule(
+            id: .mailReplyToDivergence, severity: .low, score: 2, group: "impersonation",
+            title: "Reply-To points to another organisation than From",
+            rationale: "Answers go to the attacker; newsletters and ticket systems do it legitimately, hence 2."),
+        Rule(
+            id: .mailReturnPathDivergence, severity: .info, score: 0.5, group: "impersonation",
+            title: "Return-Path (envelope sender) in another organisation than From",
+            rationale: "Ordinary for mail sent through a delivery service; weighs almost nothing alone."),
+        Rule(
+            id: .mailSenderDivergence, severity: .low, score: 1, group: "impersonation",
+            title: "Sender header in another organisation than From",
+            rationale: "Sending on behalf of someone else; legitimate for assistants and services, so light."),
+        Rule(
+            id: .mailLookalikeDomain, severity: .high, score: 6, group: "impersonation",
+            title: "Sender domain imitates an own or partner domain",
+            rationale: "Edit distance, homoglyphs, IDN homographs, suffix swaps or an embedded copy of a protected "
+                + "domain in From, Reply-To, Sender or Return-Path: registered to deceive. Needs own_domains or "
+                + "partner_domains."),
+        Rule(
+            id: .mailMixedScriptDomain, severity: .medium, score: 3, group: "impersonation",
+            title: "Domain label mixes scripts (Latin with Cyrillic, Greek, ...)",
+            rationale: "No legitimate name mixes scripts in one label; IDN homograph attacks do."),
+
+        // MARK: Mail: authentication results
+        Rule(
+            id: .mailDMARCFail, severity: .medium, score: 4, group: "authentication",
+            title: "DMARC failed for the From domain",
+            rationale: "A trusted receiver says the From domain was forged. Read when present, never required; only "
+                + "the fields of trusted_authserv_ids (or the topmost) count."),
+        Rule(
+            id: .mailSPFFail, severity: .low, score: 2, group: "authentication",
+            title: "SPF failed or soft-failed",
+            rationale: "Forwarding breaks SPF often; weighed below DMARC."),
+        Rule(
+            id: .mailDKIMFail, severity: .low, score: 1, group: "authentication",
+            title: "DKIM signature failed and none passed",
+            rationale: "Mailing lists that edit the body break DKIM; weak alone."),
+
+        // MARK: Mail: hijacked threads
+        Rule(
+            id: .mailReplyWithoutReferences, severity: .low, score: 2, group: "thread",
+            title: "Reply subject (Re:, 返信:) without In-Reply-To or References",
+            rationale: "Emotet built \"replies\" from stolen threads as new mails; some clients also drop the "
+                + "references, so it is weak alone and strong with a lure."),
+        Rule(
+            id: .mailForwardWithoutReferences, severity: .info, score: 0.5, group: "thread",
+            title: "Forward subject (Fw:, 転送:) without In-Reply-To or References",
+            rationale: "Forwards often start a new thread legitimately; noted for the analyst."),
+        Rule(
+            id: .mailSenderNotInThread, severity: .medium, score: 3, group: "thread",
+            title: "Sender is not among the quoted thread's participants",
+            rationale: "The quote is a conversation between other parties: the stolen-thread pattern. Not checked on "
+                + "mailing-list mail (List-Id), whose quotes name other people by design."),
+        Rule(
+            id: .mailShortTextLongQuote, severity: .low, score: 1, group: "thread",
+            title: "A few new lines over a long quoted thread, with an attachment or link",
+            rationale: "\"ご確認ください\" above the whole stolen thread; many real replies look the same, hence 1."),
+
+        // MARK: Mail: links
+        Rule(
+            id: .urlIPLiteral, severity: .medium, score: 3, group: "url",
+            title: "Link to an IP address instead of a name",
+            rationale: "Businesses link to names; Emotet and its loaders fetched from bare IP addresses."),
+        Rule(
+            id: .urlDownloadPath, severity: .medium, score: 2, group: "url",
+            title: "Link downloads a file type that carries code (.doc, .xls, .zip, .dll, .exe, ...)",
+            rationale: "The 2019-2020 Emotet link waves; also how partners share files, so moderate."),
+        Rule(
+            id: .urlWordPressPath, severity: .medium, score: 2, group: "url",
+            title: "Link into a WordPress directory (wp-content, wp-includes, wp-admin) that is not a page resource",
+            rationale: "Emotet hosted its downloads on hacked WordPress sites; images and styles there are ignored."),
+        Rule(
+            id: .urlAppInstaller, severity: .high, score: 6, group: "url",
+            title: "ms-appinstaller: link that installs an app package",
+            rationale: "Abused in 2021 to install Emotet as a fake Adobe PDF component; no business mail needs it."),
+        Rule(
+            id: .urlTextTargetMismatch, severity: .medium, score: 2, group: "url",
+            title: "Link text shows one domain, the link goes to another",
+            rationale: "The visible address is the one people check; known click-tracking redirectors are exempt "
+                + "(redirector_domains)."),
+        Rule(
+            id: .urlUserInfo, severity: .medium, score: 3, group: "url",
+            title: "Link puts a name before @ to disguise its host",
+            rationale: "https://partner.example@evil.example/ goes to evil.example."),
+        Rule(
+            id: .urlLookalikeDomain, severity: .medium, score: 4, group: "url",
+            title: "Link domain imitates an own or partner domain",
+            rationale: "Credential and download pages on lookalike domains; needs own_domains or partner_domains."),
+        Rule(
+            id: .urlDefanged, severity: .info, score: 0, group: "url",
+            title: "URL written defanged (hxxp, [.])",
+            rationale: "Security teams write IOCs this way; reported so that the URL is matched, not scored."),
+        Rule(
+            id: .mailSignalLimit, severity: .low, score: 1, group: "engine",
+            title: "Mail-level reading stopped at a limit",
+            rationale: "A body too long or too many links: the rest was not examined for mail-level signals."),
+
+        // MARK: Combinations of mail and content (issue 6)
+        Rule(
+            id: .hijackedThreadLure, severity: .critical, score: 10, group: "combination",
+            title: "Hijacked-thread signals together with a lure (password archive, macro, runnable file, download link)",
+            rationale: "Emotet's signature: a reply to a stolen thread, from an outsider or without references, "
+                + "carrying an encrypted ZIP it cannot be scanned through, a macro document or a download link. "
+                + "Each alone is common; together they are the campaign."),
+        Rule(
+            id: .impersonationLure, severity: .critical, score: 10, group: "combination",
+            title: "Impersonated sender together with a lure",
+            rationale: "A display name with another address, a protected name from outside or a lookalike domain, "
+                + "with a password archive, a macro, a runnable file or a download link."),
+
+        // MARK: Threat intelligence
+        Rule(
+            id: .intelMatch, severity: .critical, score: 10, group: "intel",
+            title: "Known-bad indicator (hash, URL, domain, C2 or sender IP) in an imported feed",
+            rationale: "An abuse.ch or local feed lists it as malware or its infrastructure; the finding names the "
+                + "feed and the entry."),
+
         // MARK: The engine
         Rule(
             id: .budgetExhausted, severity: .medium, score: 3, group: "engine",
@@ -406,6 +535,7 @@ public enum RuleTable {
     public static let groupCaps: [String: Double] = [
         "mime": 2, "archive": 8, "engine": 4, "padding": 8, "attachment": 12, "macro": 9, "office": 9,
         "shortcut": 10, "executable": 6, "onenote": 6, "rtf": 9, "image": 8, "script": 8, "html": 9,
+        "impersonation": 8, "authentication": 5, "thread": 5, "url": 6,
     ]
 
     private static let byID: [RuleID: Rule] = Dictionary(rules.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
@@ -512,6 +642,32 @@ extension RuleID {
     public static let mimeDefect: RuleID = "mime.defect"
     public static let mimeUnknownCharset: RuleID = "mime.unknown-charset"
     public static let mimeInvalidText: RuleID = "mime.invalid-text"
+    public static let mailDisplayNameAddress: RuleID = "mail.display-name-address"
+    public static let mailProtectedNameOutside: RuleID = "mail.protected-name-outside"
+    public static let mailReplyToDivergence: RuleID = "mail.reply-to-divergence"
+    public static let mailReturnPathDivergence: RuleID = "mail.return-path-divergence"
+    public static let mailSenderDivergence: RuleID = "mail.sender-divergence"
+    public static let mailLookalikeDomain: RuleID = "mail.lookalike-domain"
+    public static let mailMixedScriptDomain: RuleID = "mail.mixed-script-domain"
+    public static let mailDMARCFail: RuleID = "mail.dmarc-fail"
+    public static let mailSPFFail: RuleID = "mail.spf-fail"
+    public static let mailDKIMFail: RuleID = "mail.dkim-fail"
+    public static let mailReplyWithoutReferences: RuleID = "mail.reply-without-references"
+    public static let mailForwardWithoutReferences: RuleID = "mail.forward-without-references"
+    public static let mailSenderNotInThread: RuleID = "mail.sender-not-in-thread"
+    public static let mailShortTextLongQuote: RuleID = "mail.short-text-long-quote"
+    public static let mailSignalLimit: RuleID = "mail.signal-limit"
+    public static let urlIPLiteral: RuleID = "url.ip-literal"
+    public static let urlDownloadPath: RuleID = "url.download-path"
+    public static let urlWordPressPath: RuleID = "url.wordpress-path"
+    public static let urlAppInstaller: RuleID = "url.ms-appinstaller"
+    public static let urlTextTargetMismatch: RuleID = "url.text-target-mismatch"
+    public static let urlUserInfo: RuleID = "url.userinfo"
+    public static let urlLookalikeDomain: RuleID = "url.lookalike-domain"
+    public static let urlDefanged: RuleID = "url.defanged"
+    public static let hijackedThreadLure: RuleID = "combination.hijacked-thread-lure"
+    public static let impersonationLure: RuleID = "combination.impersonation-lure"
+    public static let intelMatch: RuleID = "intel.match"
     public static let budgetExhausted: RuleID = "engine.budget-exhausted"
     public static let parseError: RuleID = "engine.parse-error"
 }
