@@ -1,5 +1,6 @@
 import ByteCursor
 import Crypto
+import MailSignals
 
 /// The inspection engine: sniffs each artifact, hands it to its analyzer, recurses into the children, and judges.
 ///
@@ -13,13 +14,27 @@ public struct Inspector: Sendable {
     public var userPasswords: [String]
     /// The digests computed for every artifact.
     public var digests: Set<DigestKind>
+    /// Own and partner domains, protected names and trusted receivers for the mail-level rules.
+    public var mailPolicy: MailPolicy
+    /// The scores at which a scan becomes suspicious and malicious.
+    public var thresholds: VerdictThresholds
+    /// Threat intelligence consulted for every digest, URL, domain and sender IP; nil: none.
+    public var indicators: (any IndicatorLookup)?
+
+    /// The most URLs kept in one artifact's `urls` property (and looked up).
+    public static let maxURLsPerArtifact = 100
 
     public init(
-        limits: BudgetLimits = .default, userPasswords: [String] = [], digests: Set<DigestKind> = Set(DigestKind.allCases)
+        limits: BudgetLimits = .default, userPasswords: [String] = [], digests: Set<DigestKind> = Set(DigestKind.allCases),
+        mailPolicy: MailPolicy = .default, thresholds: VerdictThresholds = .default,
+        indicators: (any IndicatorLookup)? = nil
     ) {
         self.limits = limits
         self.userPasswords = userPasswords
         self.digests = digests
+        self.mailPolicy = mailPolicy
+        self.thresholds = thresholds
+        self.indicators = indicators
     }
 
     /// Which analyzer sees which content type: decided here and nowhere else.
@@ -59,9 +74,10 @@ public struct Inspector: Sendable {
 
     /// Scans one input (a file, or one message of an mbox).
     public func scan(_ job: ScanJob) -> ScanResult {
-        var run = Run(budget: ScanBudget(limits: limits), digests: digests)
+        var run = Run(budget: ScanBudget(limits: limits), digests: digests, indicators: indicators)
         let rootContext = InspectionContext(
-            passwordCandidates: PasswordCandidates.fromUser(userPasswords) + PasswordCandidates.defaults)
+            passwordCandidates: PasswordCandidates.fromUser(userPasswords) + PasswordCandidates.defaults,
+            mailPolicy: mailPolicy)
         let rootSegment = Sniffer.sniff(job.bytes) == .mailMessage ? "message" : (job.name ?? "input")
         var root = Artifact(segment: rootSegment, name: job.name, bytes: job.bytes)
         root.padding = job.padding
@@ -73,10 +89,13 @@ public struct Inspector: Sendable {
             ?? ArtifactNode(
                 path: rootSegment, name: job.name, type: Sniffer.sniff(job.bytes), size: job.bytes.count,
                 hashes: run.hashes(job.bytes), children: [])
+        for (fact, path) in Combinations.facts(run.findings, messagePaths: run.messagePaths) {
+            run.record(fact, at: path)
+        }
         let findings = run.findings.sorted {
             $0.severity != $1.severity ? $0.severity > $1.severity : $0.evidence.path < $1.evidence.path
         }
-        let verdict = Verdict(findings: findings)
+        let verdict = Verdict(findings: findings, thresholds: thresholds)
         return ScanResult(
             input: job.input, messageIndex: job.messageIndex, messageOffset: job.messageOffset,
             messageLine: job.messageLine, verdict: verdict.level, score: verdict.score, findings: findings,
@@ -88,7 +107,10 @@ public struct Inspector: Sendable {
     struct Run {
         var budget: ScanBudget
         let digests: Set<DigestKind>
+        let indicators: (any IndicatorLookup)?
         var findings: [Finding] = []
+        /// Paths of the mail messages inspected (the root and forwarded ones), for the combination rules.
+        var messagePaths: [String] = []
         /// Findings already recorded: the same rule, place and message is reported once.
         var seen: Set<Finding> = []
 
@@ -141,13 +163,22 @@ public struct Inspector: Sendable {
                     Fact(.budgetExhausted, "input cut at \(artifact.bytes.count) bytes (budget.maxArtifactBytes); the rest was not inspected"),
                     at: path)
             }
-            guard let analyzer = Inspector.analyzers[type] ?? Self.byName(artifact.name, type: type) else { return node }
+            guard let analyzer = Inspector.analyzers[type] ?? Self.byName(artifact.name, type: type) else {
+                if let indicators { matchIntel(indicators, node: node, urls: []) }
+                return node
+            }
             let context = artifact.context ?? context
+            if type == .mailMessage { messagePaths.append(path) }
             let output = analyzer.analyze(artifact, context: context, budget: &budget)
             for fact in output.facts { record(fact, at: path) }
             if !output.properties.isEmpty {
                 node.properties = (node.properties ?? [:]).merging(output.properties) { _, new in new }
             }
+            let urls = URLCollector.urls(properties: node.properties ?? [:], facts: output.facts)
+            if !urls.isEmpty {
+                node.properties = (node.properties ?? [:]).merging(["urls": urls.joined(separator: " ")]) { _, new in new }
+            }
+            if let indicators { matchIntel(indicators, node: node, urls: urls) }
             let childContext = output.childContext ?? context
             for child in output.children {
                 if let c = visit(child, parentPath: path, depth: depth + 1, context: childContext) {
@@ -155,6 +186,37 @@ public struct Inspector: Sendable {
                 }
             }
             return node
+        }
+
+        /// Looks up the node's digests, its URLs with their hosts, and a message's sender IP; every hit is an
+        /// `intel.match` fact naming the feed and the entry.
+        mutating func matchIntel(_ lookup: any IndicatorLookup, node: ArtifactNode, urls: [String]) {
+            var queries: [(Indicator, String)] = []
+            if let v = node.hashes.md5 { queries.append((Indicator(.md5, v), "MD5")) }
+            if let v = node.hashes.sha1 { queries.append((Indicator(.sha1, v), "SHA-1")) }
+            if let v = node.hashes.sha256 { queries.append((Indicator(.sha256, v), "SHA-256")) }
+            var hosts: Set<String> = []
+            for url in urls {
+                queries.append((Indicator(.url, url), "URL"))
+                let c = URLComponents(url)
+                if let ip = c.ipLiteral {
+                    let bare = ip.hasPrefix("[") ? String(ip.dropFirst().prefix { $0 != "]" }) : ip
+                    if hosts.insert(bare).inserted { queries.append((Indicator(.ip, bare), "IP address")) }
+                } else if let host = c.host, hosts.insert(host).inserted {
+                    queries.append((Indicator(.domain, host), "domain"))
+                }
+            }
+            if let ip = node.properties?["mail.sender-ip"] { queries.append((Indicator(.ip, ip), "sender IP")) }
+            for (indicator, what) in queries {
+                for hit in lookup.lookup(indicator).prefix(5) {
+                    let threat = hit.threat.map { " (\($0))" } ?? ""
+                    record(
+                        Fact(
+                            .intelMatch, "\(what) \(indicator.value) is listed by \(hit.feed)\(threat): \(hit.entry)",
+                            detail: "\(hit.feed): \(hit.entry)"),
+                        at: node.path)
+                }
+            }
         }
 
         /// Content nothing recognises but whose name claims a structured format (a cut ISO, a shortcut with a broken
