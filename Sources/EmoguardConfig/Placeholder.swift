@@ -1,2 +1,0 @@
-/// Placeholder until the configuration sources land.
-public enum EmoguardConfigPlaceholder {}
