@@ -52,13 +52,15 @@ public enum FeedFormat: String, Sendable, CaseIterable, Codable {
                 "JSON that is neither a Feodo Tracker blocklist nor a ThreatFox export"
             )
         }
-        // The header is a (possibly commented, possibly quoted) line of column names near the top.
+        // The header is a (possibly commented, possibly quoted) line of column names near the top, starting with
+        // the feed's first two columns.
         for line in head.split(separator: "\n").prefix(64) {
-            let l = line.lowercased()
-            if l.contains("dst_ip") || l.contains("dstip") { return .feodoCSV }
-            if l.contains("urlhaus_link") || l.contains("url_status") { return .urlhausCSV }
-            if l.contains("sha256_hash") && l.contains("md5_hash") { return .malwareBazaarCSV }
-            if l.contains("ioc_value") && l.contains("ioc_type") { return .threatFoxCSV }
+            let l = String(line.lowercased().filter { $0 != "\"" && $0 != " " && $0 != "\t" && $0 != "\r" })
+                .drop(while: { $0 == "#" })
+            if l.hasPrefix("first_seen_utc,dst_ip,") || l.hasPrefix("firstseen,dstip,") { return .feodoCSV }
+            if l.hasPrefix("id,dateadded,url,") { return .urlhausCSV }
+            if l.hasPrefix("first_seen_utc,sha256_hash,") { return .malwareBazaarCSV }
+            if l.hasPrefix("first_seen_utc,ioc_id,ioc_value,") { return .threatFoxCSV }
         }
         return .list
     }

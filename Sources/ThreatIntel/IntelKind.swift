@@ -5,7 +5,7 @@ public enum IntelKind: String, Sendable, Hashable, CaseIterable, Codable {
     /// The kind of a bare value from a plain list: 32/40/64 hex digits, an IP address, a URL (has `://`), or a
     /// domain; `nil` for anything else.
     public static func infer(_ value: Substring) -> IntelKind? {
-        if value.contains("://") { return .url }
+        if value.utf8.count > 3, Normalizer.url(value) != nil { return .url }
         if Normalizer.ip(value) != nil { return .ip }
         if value.utf8.allSatisfy(\.isHexDigit) {
             switch value.utf8.count {
@@ -46,15 +46,25 @@ public enum Normalizer {
     }
 
     static func trimmed(_ s: Substring) -> Substring {
-        var s = s
-        while let c = s.first, c == " " || c == "\t" || c == "\r" { s.removeFirst() }
-        while let c = s.last, c == " " || c == "\t" || c == "\r" { s.removeLast() }
-        return s
+        let u = s.utf8
+        var start = u.startIndex
+        var end = u.endIndex
+        func blank(_ b: UInt8) -> Bool { b == 0x20 || b == 0x09 || b == 0x0D }
+        while start < end && blank(u[start]) { start = u.index(after: start) }
+        while end > start && blank(u[u.index(before: end)]) { end = u.index(before: end) }
+        if start == u.startIndex && end == u.endIndex { return s }
+        return s[start..<end]
+    }
+
+    /// `s` lower-cased; without a copy through Unicode case mapping when it is ASCII with no capitals.
+    static func lower(_ s: Substring) -> String {
+        if s.utf8.contains(where: { (0x41...0x5A).contains($0) || $0 >= 0x80 }) { return s.lowercased() }
+        return String(s)
     }
 
     static func hex(_ s: Substring, length: Int) -> String? {
         guard s.utf8.count == length, s.utf8.allSatisfy(\.isHexDigit) else { return nil }
-        return s.lowercased()
+        return lower(s)
     }
 
     /// An IP address with an optional port (`a.b.c.d:port`, `[v6]:port`), in canonical form without the port.
@@ -82,10 +92,35 @@ public enum Normalizer {
     }
 
     static func ip(_ s: Substring) -> String? {
-        s.contains(":") ? ipv6(s) : ipv4(s)
+        s.utf8.contains(UInt8(ascii: ":")) ? ipv6(s) : ipv4(s)
     }
 
     static func ipv4(_ s: Substring) -> String? {
+        // Fast path: four decimal octets without leading zeros are already canonical.
+        var octets = 0
+        var digits = 0
+        var value = 0
+        var leadingZero = false
+        var canonical = true
+        for b in s.utf8 {
+            if b == UInt8(ascii: ".") {
+                guard digits > 0, value <= 255 else { return nil }
+                octets += 1
+                digits = 0
+                value = 0
+                continue
+            }
+            guard b.isDigit, digits < 3 else { return nil }
+            if digits == 0 { leadingZero = b == UInt8(ascii: "0") } else if leadingZero { canonical = false }
+            value = value * 10 + Int(b - 0x30)
+            digits += 1
+        }
+        guard octets == 3, digits > 0, value <= 255 else { return nil }
+        if canonical { return String(s) }
+        return ipv4Slow(s)
+    }
+
+    static func ipv4Slow(_ s: Substring) -> String? {
         let parts = s.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count == 4 else { return nil }
         var octets: [Int] = []
@@ -171,26 +206,32 @@ public enum Normalizer {
         guard labels >= 2 else { return nil }
         // A dotted quad is an address, not a domain.
         if ipv4(s) != nil { return nil }
-        return s.lowercased()
+        return lower(s)
     }
 
     static func url(_ s: Substring) -> String? {
-        guard let sep = s.range(of: "://") else { return nil }
-        let scheme = s[..<sep.lowerBound]
-        guard !scheme.isEmpty,
-            scheme.utf8.allSatisfy({
-                $0.isLetterOrDigit || $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".")
-            }),
-            scheme.first?.isLetter == true
-        else { return nil }
-        let afterScheme = s[sep.upperBound...]
-        let hostEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
-        let authority = afterScheme[..<hostEnd]
-        guard !authority.isEmpty,
-            !authority.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }),
-            !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x20 })
-        else { return nil }
-        return scheme.lowercased() + "://" + authority.lowercased() + afterScheme[hostEnd...]
+        let u = s.utf8
+        guard !u.contains(where: { $0 <= 0x20 || $0 == 0x7F }) else { return nil }
+        // scheme "://"
+        var i = u.startIndex
+        while i < u.endIndex, u[i].isLetterOrDigit || u[i] == UInt8(ascii: "+") || u[i] == UInt8(ascii: "-")
+            || u[i] == UInt8(ascii: ".")
+        {
+            i = u.index(after: i)
+        }
+        guard i > u.startIndex, u[u.startIndex].isLetter, u[i...].starts(with: "://".utf8) else { return nil }
+        let schemeEnd = i
+        let authorityStart = u.index(i, offsetBy: 3)
+        var hostEnd = authorityStart
+        while hostEnd < u.endIndex, u[hostEnd] != UInt8(ascii: "/"), u[hostEnd] != UInt8(ascii: "?"),
+            u[hostEnd] != UInt8(ascii: "#")
+        {
+            hostEnd = u.index(after: hostEnd)
+        }
+        guard hostEnd > authorityStart else { return nil }
+        let head = s[..<hostEnd]
+        if !head.utf8.contains(where: { (0x41...0x5A).contains($0) || $0 >= 0x80 }) { return String(s) }
+        return lower(s[..<schemeEnd]) + "://" + lower(s[authorityStart..<hostEnd]) + s[hostEnd...]
     }
 }
 
@@ -199,6 +240,7 @@ extension UInt8 {
         (0x30...0x39).contains(self) || (0x41...0x46).contains(self) || (0x61...0x66).contains(self)
     }
     var isDigit: Bool { (0x30...0x39).contains(self) }
+    var isLetter: Bool { (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self) }
     var isLetterOrDigit: Bool {
         (0x30...0x39).contains(self) || (0x41...0x5A).contains(self) || (0x61...0x7A).contains(self)
     }

@@ -37,9 +37,12 @@ public struct IntelRecord: Hashable, Sendable {
 /// A feed field: `nil` for the empty and "no value" markers the feeds use (`""`, `n/a`, `None`, `null`).
 func present(_ s: String?) -> String? {
     guard let s else { return nil }
-    let t = String(Normalizer.trimmed(Substring(s)))
-    switch t.lowercased() {
-    case "", "n/a", "none", "null", "-": return nil
-    default: return t
+    let t = Normalizer.trimmed(Substring(s))
+    if t.utf8.count <= 4 {
+        switch t.lowercased() {
+        case "", "n/a", "none", "null", "-": return nil
+        default: break
+        }
     }
+    return t.utf8.count == s.utf8.count ? s : String(t)
 }

@@ -8,7 +8,7 @@ struct Emoguard: ParsableCommand {
         commandName: "emoguard",
         abstract: "Stops Emotet-class malspam and finds the machines it infected.",
         version: emoguardVersion,
-        subcommands: [Scan.self, Check.self],
+        subcommands: [Scan.self, Check.self, Intel.self],
         defaultSubcommand: nil)
 
     /// Runs the command; usage errors exit with 2 (as clamscan's errors do), not ArgumentParser's 64.

@@ -18,6 +18,11 @@ import Testing
         }
     }
 
+    @Test func proseNamingColumnsIsAList() throws {
+        #expect(try FeedFormat.detect(Array("The `dst_ip` and `urlhaus_link` columns, sha256_hash md5_hash\n".utf8)) == .list)
+        #expect(try FeedFormat.detect(Fixture.bytes("../Resources/feeds/list.txt")) == .list)
+    }
+
     @Test func threatFoxCSVHeaderIsRecognised() throws {
         let text = """
             # "first_seen_utc","ioc_id","ioc_value","ioc_type","threat_type","fk_malware","malware_alias","malware_printable","last_seen_utc","confidence_level","reference","tags","anonymous","reporter"

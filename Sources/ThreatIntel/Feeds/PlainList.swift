@@ -21,8 +21,26 @@ enum PlainList {
                 continue
             }
             var body = Substring(text)
-            if let hash = body.firstIndex(where: { $0 == "#" || $0 == ";" }) { body = body[..<hash] }
-            var tokens = body.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\r" || $0 == "," })
+            if let hash = body.utf8.firstIndex(where: { $0 == UInt8(ascii: "#") || $0 == UInt8(ascii: ";") }) {
+                body = body[..<hash]
+            }
+            var tokens: [Substring] = []
+            var start: String.Index? = nil
+            let utf8 = body.utf8
+            var i = utf8.startIndex
+            while true {
+                let separator =
+                    i == utf8.endIndex || utf8[i] == 0x20 || utf8[i] == 0x09 || utf8[i] == 0x0D
+                    || utf8[i] == UInt8(ascii: ",")
+                if separator {
+                    if let s = start { tokens.append(body[s..<i]) }
+                    start = nil
+                    if i == utf8.endIndex { break }
+                } else if start == nil {
+                    start = i
+                }
+                i = utf8.index(after: i)
+            }
             if tokens.isEmpty { continue }
             try sink.row(line: line.number)
             if tokens.count == 2, tokens[0] == "0.0.0.0" || tokens[0] == "127.0.0.1" || tokens[0] == "::1" {
@@ -43,7 +61,7 @@ enum PlainList {
             }
             let refanged = refang(raw)
             var record: IntelRecord? = nil
-            if !refanged.contains("://"), let ip = Normalizer.ipDroppingPort(Substring(refanged)) {
+            if !refanged.utf8.contains(UInt8(ascii: "/")), let ip = Normalizer.ipDroppingPort(Substring(refanged)) {
                 record = IntelRecord(kind: .ip, value: ip.ip, entry: raw, line: line.number)
             } else if let kind = IntelKind.infer(Substring(refanged)),
                 let value = Normalizer.normalize(Substring(refanged), as: kind)
@@ -63,6 +81,12 @@ enum PlainList {
     }
 
     static func refang(_ s: String) -> String {
+        let u = s.utf8
+        let defanged =
+            u.contains(UInt8(ascii: "[")) || u.contains(UInt8(ascii: "("))
+            || (u.first == UInt8(ascii: "h") || u.first == UInt8(ascii: "H")) && u.dropFirst().starts(with: "xx".utf8)
+            || (u.first == UInt8(ascii: "h") || u.first == UInt8(ascii: "H")) && u.dropFirst().starts(with: "XX".utf8)
+        if !defanged { return s }
         var s = s
         if s.lowercased().hasPrefix("hxxp") { s = "http" + s.dropFirst(4) }
         return s.replacingOccurrences(of: "[.]", with: ".").replacingOccurrences(of: "[:]", with: ":")
