@@ -34,7 +34,8 @@ public struct IndicatorHit: Hashable, Sendable {
 /// Threat intelligence the engine consults while it scans (the `ThreatIntel` store, adapted by the front end).
 ///
 /// Lookups run for every artifact digest and every URL, domain and IP the analyzers extract, so an implementation
-/// must answer from memory (hash sets), never from disk or the network.
+/// must answer a miss from memory (`ThreatIntel`'s `IntelSet` keeps sorted 64-bit fingerprints), never from the
+/// network; a hit, which is rare, may read its details from the local store.
 public protocol IndicatorLookup: Sendable {
     /// The feed entries that match `indicator`; empty when none does.
     func lookup(_ indicator: Indicator) -> [IndicatorHit]
