@@ -6,6 +6,7 @@ let fuzzTargets = [
     "FuzzMIME", "FuzzZIP", "FuzzScan", "FuzzCFB", "FuzzVBA", "FuzzXLM", "FuzzOOXML", "FuzzOfficeCrypto",
     "FuzzRegistry", "FuzzHostSnapshot", "FuzzLNK", "FuzzPE", "FuzzOneNote", "FuzzRTF", "FuzzDiskImage",
     "FuzzHTML", "FuzzScripts",
+    "FuzzIntel", "FuzzMailSignals",
 ]
 
 let package = Package(
@@ -33,6 +34,8 @@ let package = Package(
                 .product(name: "HTML", package: "Emoguard"),
                 .product(name: "Scripts", package: "Emoguard"),
                 .product(name: "ByteCursor", package: "Emoguard"),
+                .product(name: "ThreatIntel", package: "Emoguard"),
+                .product(name: "MailSignals", package: "Emoguard"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])])
     },
