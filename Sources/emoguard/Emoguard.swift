@@ -1,4 +1,5 @@
 import ArgumentParser
+import EmoguardConfig
 import Foundation
 import Inspection
 
@@ -8,7 +9,7 @@ struct Emoguard: ParsableCommand {
         commandName: "emoguard",
         abstract: "Stops Emotet-class malspam and finds the machines it infected.",
         version: emoguardVersion,
-        subcommands: [Scan.self, Check.self, Intel.self],
+        subcommands: [Scan.self, Check.self, Intel.self, Explain.self],
         defaultSubcommand: nil)
 
     /// Runs the command; usage errors exit with 2 (as clamscan's errors do), not ArgumentParser's 64.
@@ -77,6 +78,8 @@ struct Scan: ParsableCommand {
     @Option(help: "Seconds allowed per message or file.")
     var timeout: Int?
 
+    @OptionGroup var engine: EngineOptions
+
     func validate() throws {
         if paths.isEmpty { throw ValidationError("name at least one PATH, or - for standard input") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
@@ -101,7 +104,7 @@ struct Scan: ParsableCommand {
         var limits = BudgetLimits.default
         if let maxDepth { limits.maxDepth.maximum = maxDepth }
         if let timeout { limits.maxMilliseconds.maximum = timeout * 1000 }
-        let inspector = Inspector(limits: limits, userPasswords: passwords, digests: try digestKinds())
+        let inspector = try engine.inspector(limits: limits, passwords: passwords, digests: try digestKinds())
         let pipeline = ScanPipeline(inspector: inspector, workers: jobs ?? ScanPipeline.defaultWorkers)
 
         let out = OutputStream.standardOutput
@@ -137,6 +140,64 @@ struct Scan: ParsableCommand {
         defer { try? h.close() }
         let head = (try? h.read(upToCount: 5)) ?? Data()
         return head == Data("From ".utf8)
+    }
+}
+
+/// The configuration file and the threat-intelligence store, shared by `scan` and `explain`.
+struct EngineOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Configuration file (YAML, docs/configuration.md); default $EMOGUARD_CONFIG, else built-in defaults.",
+            valueName: "file"))
+    var config: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Threat-intelligence store of `emoguard intel import`; default $EMOGUARD_INTEL_DB, else the "
+                + "configuration's intel_db, else none.", valueName: "db"))
+    var intel: String?
+
+    /// The configuration named by --config or $EMOGUARD_CONFIG; the defaults when neither is set. A file that
+    /// does not validate stops the command with exit status 2 and the line of the problem.
+    func configuration() throws -> EmoguardConfiguration {
+        let env = ProcessInfo.processInfo.environment
+        guard let path = config ?? env["EMOGUARD_CONFIG"].flatMap({ $0.isEmpty ? nil : $0 }) else {
+            return EmoguardConfiguration()
+        }
+        do {
+            return try EmoguardConfiguration(contentsOf: path)
+        } catch let error as ConfigurationError {
+            FileHandle.standardError.write(Data("emoguard: configuration error: \(error)\n".utf8))
+            throw ExitCode(ExitStatus.error)
+        }
+    }
+
+    /// The intel store's path: --intel, $EMOGUARD_INTEL_DB, the configuration's intel_db, or none.
+    func intelPath(_ configuration: EmoguardConfiguration) -> String? {
+        let env = ProcessInfo.processInfo.environment
+        return intel ?? env["EMOGUARD_INTEL_DB"].flatMap { $0.isEmpty ? nil : $0 } ?? configuration.intelDB
+    }
+
+    /// An inspector with the configuration's mail policy and thresholds and the intel store's lookup.
+    func inspector(limits: BudgetLimits, passwords: [String], digests: Set<DigestKind>) throws -> Inspector {
+        let c = try configuration()
+        var lookup: (any IndicatorLookup)?
+        if let path = intelPath(c) {
+            do {
+                lookup = try IntelLookup(path: path)
+            } catch {
+                FileHandle.standardError.write(Data("emoguard: threat-intelligence store \(path): \(error)\n".utf8))
+                throw ExitCode(ExitStatus.error)
+            }
+        }
+        return Inspector(
+            limits: limits, userPasswords: passwords, digests: digests,
+            mailPolicy: MailPolicy(
+                ownDomains: c.ownDomains, partnerDomains: c.partnerDomains, protectedNames: c.protectedNames,
+                trustedAuthservIDs: c.trustedAuthservIDs,
+                redirectorDomains: c.redirectorDomains ?? MailPolicy.defaultRedirectorDomains),
+            thresholds: VerdictThresholds(suspicious: c.thresholds.suspicious, malicious: c.thresholds.malicious),
+            indicators: lookup)
     }
 }
 

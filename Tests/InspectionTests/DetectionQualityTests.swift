@@ -12,6 +12,22 @@ import Testing
         case ordinary = "ordinary"
     }
 
+    /// The policy of `Resources/corpus/emoguard.yaml` (the CLI test scans with the file itself).
+    static let corpusPolicy = MailPolicy(
+        ownDomains: ["customer.example.jp"], partnerDomains: ["partner.example.jp", "supplier.example.com"],
+        protectedNames: ["経理部", "総務部", "山田 太郎", "田中 一郎", "鈴木 花子", "佐藤 美咲", "Ichiro Tanaka", "John Smith", "Accounts Payable"])
+
+    /// The messages of `scripts/make-mail-corpus.py`, as `labels.json` lists them.
+    static func mailCorpus() throws -> [(String, Label)] {
+        struct Entry: Decodable {
+            var file: String
+            var label: String
+        }
+        let dir = "Tests/InspectionTests/Resources/corpus/"
+        let entries = try JSONDecoder().decode([Entry].self, from: Data(try RepoFile.bytes(dir + "labels.json")))
+        return entries.map { (dir + $0.file, $0.label == "emotet" ? .lure : .ordinary) }
+    }
+
     static func corpus() throws -> [(String, Label)] {
         var items: [(String, Label)] = [
             ("Tests/InspectionTests/Resources/mail/zipcrypto-password-in-body.eml", .lure),
@@ -76,8 +92,10 @@ import Testing
     @Test func confusionTable() throws {
         var table: [Label: [VerdictLevel: Int]] = [:]
         var wrong: [String] = []
-        for (path, label) in try Self.corpus() {
-            let r = Inspector().scan(try RepoFile.bytes(path)[...], name: path, input: path)
+        let corpus = try Self.corpus().map { ($0.0, $0.1, false) } + Self.mailCorpus().map { ($0.0, $0.1, true) }
+        for (path, label, configured) in corpus {
+            let inspector = configured ? Inspector(mailPolicy: Self.corpusPolicy) : Inspector()
+            let r = inspector.scan(try RepoFile.bytes(path)[...], name: path, input: path)
             table[label, default: [:]][r.verdict, default: 0] += 1
             switch label {
             case .lure where r.verdict != .malicious: wrong.append("\(path): \(r.verdict)")
@@ -93,7 +111,30 @@ import Testing
         }
         print(text)
         #expect(wrong.isEmpty, "\(wrong)")
-        #expect((table[.ordinary]?[.clean] ?? 0) >= 50)
-        #expect((table[.lure]?[.malicious] ?? 0) >= 24)
+        #expect((table[.ordinary]?[.clean] ?? 0) >= 70)
+        #expect((table[.lure]?[.malicious] ?? 0) >= 54)
+    }
+
+    /// The issue-6 corpus alone: 30 Emotet-style messages all malicious, no ordinary one malicious.
+    @Test func mailCorpusConfusionTable() throws {
+        var table: [String: [VerdictLevel: Int]] = [:]
+        var wrong: [String] = []
+        for (path, label) in try Self.mailCorpus() {
+            let r = Inspector(mailPolicy: Self.corpusPolicy).scan(try RepoFile.bytes(path)[...], name: path, input: path)
+            let key = label == .lure ? "emotet" : "ordinary"
+            table[key, default: [:]][r.verdict, default: 0] += 1
+            if label == .lure && r.verdict != .malicious || label == .ordinary && r.verdict == .malicious {
+                wrong.append("\(path): \(r.verdict)")
+            }
+        }
+        var text = "| label | clean | suspicious | malicious |\n|---|---|---|---|\n"
+        for key in ["emotet", "ordinary"] {
+            let row = table[key] ?? [:]
+            text += "| \(key) | \(row[.clean] ?? 0) | \(row[.suspicious] ?? 0) | \(row[.malicious] ?? 0) |\n"
+        }
+        print(text)
+        #expect(wrong.isEmpty, "\(wrong)")
+        #expect(table["emotet"]?[.malicious] == 30)
+        #expect(table["ordinary"]?[.malicious] == nil)
     }
 }

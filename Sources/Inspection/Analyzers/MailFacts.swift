@@ -43,7 +43,9 @@ struct MailFacts {
         if let from {
             let origin = OriginHeaders(
                 from: from, replyTo: replyTo, returnPath: returnPath, sender: sender, listID: listID)
-            let impersonation = ImpersonationCheck(ownDomains: policy.ownDomains, protectedNames: policy.protectedNames)
+            // Protected names may come from the own and the partner domains (a partner's staff under their name).
+            let impersonation = ImpersonationCheck(
+                ownDomains: policy.ownDomains + policy.partnerDomains, protectedNames: policy.protectedNames)
             for s in impersonation.check(origin) {
                 let header: String
                 switch s.code {
@@ -57,7 +59,8 @@ struct MailFacts {
         }
 
         // Lookalikes of own and partner domains in the sender headers.
-        let lookalikes = LookalikeDomains(protectedDomains: policy.ownDomains + policy.partnerDomains)
+        let lookalikes = LookalikeDomains(
+            protectedDomains: (policy.ownDomains + policy.partnerDomains).map(Self.undocumented))
         var checkedDomains: Set<String> = []
         var headerAddresses: [(String, String)] = []
         if let from { headerAddresses.append(("from", from.address)) }
@@ -66,7 +69,7 @@ struct MailFacts {
         if let returnPath { headerAddresses.append(("return-path", returnPath)) }
         for (header, address) in headerAddresses {
             guard let domain = DomainName.domain(ofAddress: address), checkedDomains.insert(domain).inserted,
-                let match = lookalikes.check(domain)
+                let match = lookalikes.check(Self.undocumented(domain))
             else { continue }
             let s = match.signal
             out.facts.append(
@@ -99,7 +102,7 @@ struct MailFacts {
                 let where_ = Self.line(of: url.original, in: part.text)
                 var signals = urlSignals.signals(for: url)
                 if let host = url.components.host, url.components.ipLiteral == nil,
-                    linkDomains.insert(host).inserted, let match = lookalikes.check(host)
+                    linkDomains.insert(host).inserted, let match = lookalikes.check(Self.undocumented(host))
                 {
                     signals.append(match.signal)
                 }
@@ -171,6 +174,18 @@ struct MailFacts {
     /// A header signal as a fact at the message, on the header's line.
     func fact(_ s: MailSignal, line: Int?) -> Fact {
         Fact(Self.rule(s.code), s.message, line: line, detail: s.evidence)
+    }
+
+    /// Documentation names (RFC 2606 `example.com`, `.net`, `.org`, and JPRS's `example.jp`) without their
+    /// `example` label: `partner.example.jp` is compared as `partner.jp`. Examples and test corpora name
+    /// organisations under them, and the built-in public suffixes would otherwise make every `*.example.jp` one
+    /// organisation and a suffix swap of every `*.example.com`. No real mail comes from these names.
+    static func undocumented(_ domain: String) -> String {
+        let d = domain.lowercased()
+        for suffix in ["example.com", "example.net", "example.org", "example.jp"] where d.hasSuffix("." + suffix) {
+            return String(d.dropLast(suffix.count)) + String(suffix.dropFirst("example.".count))
+        }
+        return domain
     }
 
     /// The rule of a header or thread signal.
