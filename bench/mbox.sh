@@ -3,6 +3,8 @@
 #
 #   bench/mbox.sh [SIZE_MB=200] [RUNS=5]     # speed: median wall time of RUNS runs of each tool
 #   bench/mbox.sh --rss-2g                   # peak RSS of emoguard on a 2 GB mbox (10 x the 200 MB one)
+#   bench/mbox.sh --intel DB [SIZE_MB] [RUNS] # threat-intel overhead: emoguard with and without --intel DB
+#                                              # (a store built by bench/intel.sh), alternating, same run
 #
 # Needs python3 (standard library only), zip (Info-ZIP) and GNU time (/usr/bin/time); installs zip and time with
 # apt-get when they are missing. Results go to bench/out/mbox-*.txt; copy the figures to docs/benchmarks.md.
@@ -14,8 +16,8 @@ command -v zip >/dev/null || need+=(zip)
 if ((${#need[@]})); then DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}"; fi
 mkdir -p bench/out
 
-swift build -c release --product emoguard 2>&1 | tail -1
-bin="$(swift build -c release --show-bin-path)/emoguard"
+swift build -c release --scratch-path .build-bench --product emoguard 2>&1 | tail -1
+bin="$(swift build -c release --scratch-path .build-bench --show-bin-path)/emoguard"
 
 measure() { # prints "seconds maxrss_kb"
   /usr/bin/time -f "%e %M" -o bench/out/.time "$@" >/dev/null 2>bench/out/.stderr || true
@@ -30,6 +32,31 @@ if [ "${1:-}" = "--rss-2g" ]; then
   echo "emoguard scan --json $big ($(du -m "$big" | cut -f1) MB)"
   read -r t rss < <(measure "$bin" scan --json "$big")
   echo "wall ${t}s  peak RSS $((rss / 1024)) MB" | tee bench/out/mbox-rss-2g.txt
+  exit 0
+fi
+
+if [ "${1:-}" = "--intel" ]; then
+  db=${2:?store}; size=${3:-200}; runs=${4:-7}
+  mbox=bench/out/bench-${size}m.mbox
+  [ -f "$mbox" ] || python3 bench/make_mbox.py --size-mb "$size" --out "$mbox"
+  echo "intel store: $db ($(du -h "$db" | cut -f1)); mbox: $mbox; runs: $runs (alternating)"
+  "$bin" scan --json --intel "$db" "$mbox" >/dev/null || true   # warm the page cache and the store
+  plain=(); intel=(); rss_plain=0; rss_intel=0
+  for i in $(seq "$runs"); do
+    read -r t rss < <(measure "$bin" scan --json "$mbox"); plain+=("$t"); ((rss > rss_plain)) && rss_plain=$rss
+    read -r t rss < <(measure "$bin" scan --json --intel "$db" "$mbox"); intel+=("$t"); ((rss > rss_intel)) && rss_intel=$rss
+  done
+  python3 - "$rss_plain" "$rss_intel" "${plain[*]}" "${intel[*]}" <<'PY' | tee "bench/out/mbox-intel-${size}m.txt"
+import statistics, sys
+rp, ri = int(sys.argv[1]), int(sys.argv[2])
+p = [float(x) for x in sys.argv[3].split()]; i = [float(x) for x in sys.argv[4].split()]
+mp, mi = statistics.median(p), statistics.median(i)
+print("| run | median wall (s) | runs | peak RSS (MB) |")
+print("|---|---|---|---|")
+print(f"| emoguard scan --json | {mp:.2f} | {' '.join(map(str, p))} | {rp // 1024} |")
+print(f"| emoguard scan --json --intel | {mi:.2f} | {' '.join(map(str, i))} | {ri // 1024} |")
+print(f"\noverhead of matching: {(mi / mp - 1) * 100:+.1f}%")
+PY
   exit 0
 fi
 
