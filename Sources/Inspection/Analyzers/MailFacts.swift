@@ -1,5 +1,6 @@
 import MIME
 import MailSignals
+import Synchronization
 
 /// Mail-level facts of one message: impersonation, lookalike domains, Authentication-Results, hijacked threads and
 /// the URLs of its text and HTML parts, each a separate fact read from `MailSignals`.
@@ -27,9 +28,41 @@ struct MailFacts {
 
     let policy: MailPolicy
 
+    /// The checkers of one policy, built once (their domain and redirector sets cost more to build than a message
+    /// costs to check) and shared by every scan with that policy.
+    struct Checkers: Sendable {
+        let impersonation: ImpersonationCheck
+        let lookalikes: LookalikeDomains
+        let extractor = URLExtractor()
+        let urlSignals: URLSignals
+        let threads = ThreadSignals()
+
+        init(_ policy: MailPolicy) {
+            // Protected names may come from the own and the partner domains (a partner's staff under their name).
+            impersonation = ImpersonationCheck(
+                ownDomains: policy.ownDomains + policy.partnerDomains, protectedNames: policy.protectedNames)
+            lookalikes = LookalikeDomains(
+                protectedDomains: (policy.ownDomains + policy.partnerDomains).map(MailFacts.undocumented))
+            urlSignals = URLSignals(redirectorDomains: policy.redirectorDomains)
+        }
+    }
+
+    /// Checkers by policy; a run uses one or two policies, so the cache stays tiny (and is bounded anyway).
+    static let checkerCache = Mutex<[MailPolicy: Checkers]>([:])
+
+    static func checkers(for policy: MailPolicy) -> Checkers {
+        checkerCache.withLock { cache in
+            if let c = cache[policy] { return c }
+            let c = Checkers(policy)
+            if cache.count < 16 { cache[policy] = c }
+            return c
+        }
+    }
+
     /// Reads every mail-level signal of `message`.
     func collect(_ message: MIMEMessage, texts: [TextPart], hasAttachment: Bool) -> Output {
         var out = Output()
+        let checkers = Self.checkers(for: policy)
         let headers = message.root.headers
         func line(_ name: String) -> Int? { headers.first(name)?.line }
 
@@ -43,10 +76,7 @@ struct MailFacts {
         if let from {
             let origin = OriginHeaders(
                 from: from, replyTo: replyTo, returnPath: returnPath, sender: sender, listID: listID)
-            // Protected names may come from the own and the partner domains (a partner's staff under their name).
-            let impersonation = ImpersonationCheck(
-                ownDomains: policy.ownDomains + policy.partnerDomains, protectedNames: policy.protectedNames)
-            for s in impersonation.check(origin) {
+            for s in checkers.impersonation.check(origin) {
                 let header: String
                 switch s.code {
                 case .replyToDomainDiffers: header = "reply-to"
@@ -59,8 +89,7 @@ struct MailFacts {
         }
 
         // Lookalikes of own and partner domains in the sender headers.
-        let lookalikes = LookalikeDomains(
-            protectedDomains: (policy.ownDomains + policy.partnerDomains).map(Self.undocumented))
+        let lookalikes = checkers.lookalikes
         var checkedDomains: Set<String> = []
         var headerAddresses: [(String, String)] = []
         if let from { headerAddresses.append(("from", from.address)) }
@@ -90,8 +119,8 @@ struct MailFacts {
         }
 
         // URLs of the text and HTML parts.
-        let extractor = URLExtractor()
-        let urlSignals = URLSignals(redirectorDomains: policy.redirectorDomains)
+        let extractor = checkers.extractor
+        let urlSignals = checkers.urlSignals
         var perRule: [RuleID: Int] = [:]
         var seenURLs: Set<String> = []
         var linkDomains: Set<String> = []
@@ -126,13 +155,18 @@ struct MailFacts {
         // Hijacked threads: a reply without references, a sender outside the quoted thread, a short text over a
         // long quote (only with an attachment or a link: alone it is how many people reply).
         if let from, let subject = message.subject ?? headers["subject"] {
-            let threads = ThreadSignals()
+            let threads = checkers.threads
             if let s = threads.missingReferences(
                 subject: subject, inReplyTo: headers["in-reply-to"], references: headers["references"])
             {
                 out.facts.append(fact(s, line: line("subject")))
             }
-            if let body = texts.first(where: { !$0.isHTML }) ?? texts.first {
+            // The quoted thread is read only where a thread is claimed (a reply or forward subject, or thread
+            // headers): the quote scan is the costliest mail-level check, and the signals below are about threads.
+            let claimsThread =
+                !SubjectPrefixes(parsing: subject).prefixes.isEmpty || headers["in-reply-to"] != nil
+                || headers["references"] != nil
+            if claimsThread, let body = texts.first(where: { !$0.isHTML }) ?? texts.first {
                 let text = body.isHTML ? Self.plainText(fromHTML: body.text) : body.text
                 let thread = QuotedThread(parsing: text)
                 // A list's From is the list or a rewritten member: its quotes name other people by design.

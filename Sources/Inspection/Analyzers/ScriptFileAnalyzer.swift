@@ -10,7 +10,14 @@ struct ScriptFileAnalyzer: Analyzer {
     /// Whether an artifact is a script: by its name, or by the Script Encoder marker.
     static func isScript(_ artifact: Artifact) -> Bool {
         if let name = artifact.name, ScriptAnalyzer.language(forFileName: name) != nil { return true }
-        return artifact.bytes.prefix(4096).firstRange(of: Array("#@~^".utf8)) != nil
+        // The Script Encoder's start marker, `#@~^`, in the first 4 KiB.
+        let head = artifact.bytes.prefix(4096)
+        var i = head.startIndex
+        while let hash = head[i...].firstIndex(of: 0x23) {
+            if head[hash...].starts(with: [0x23, 0x40, 0x7E, 0x5E]) { return true }
+            i = hash + 1
+        }
+        return false
     }
 
     func analyze(_ artifact: Artifact, context: InspectionContext, budget: inout ScanBudget) -> AnalysisOutput {
