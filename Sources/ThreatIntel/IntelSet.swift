@@ -22,11 +22,15 @@ public struct IntelMatch: Hashable, Sendable {
 /// 1,000,000 indicators) reads nothing and returns no match.
 public struct IntelSet: Sendable {
     let fingerprints: [UInt64]
+    /// `buckets[k]` is the index of the first fingerprint whose top 16 bits are at least `k` (65,537 entries, 256
+    /// KiB): a lookup searches only its bucket, a few cache lines instead of twenty misses across 8 MB.
+    let buckets: [UInt32]
     let store: IntelStore?
 
     /// An empty set (no store): every lookup misses.
     public init() {
         fingerprints = []
+        buckets = []
         store = nil
     }
 
@@ -37,7 +41,20 @@ public struct IntelSet: Sendable {
         } catch {
             throw ThreatIntelError(.store, "\(store.path): \(error)")
         }
+        buckets = Self.buckets(fingerprints)
         self.store = store
+    }
+
+    /// The bucket index of sorted `prints` (at most `UInt32.max` of them: a store holds far fewer).
+    static func buckets(_ prints: [UInt64]) -> [UInt32] {
+        var out = [UInt32](repeating: 0, count: 65_537)
+        var i = 0
+        for k in 0..<65_536 {
+            while i < prints.count, Int(prints[i] >> 48) < k { i += 1 }
+            out[k] = UInt32(truncatingIfNeeded: i)
+        }
+        out[65_536] = UInt32(truncatingIfNeeded: prints.count)
+        return out
     }
 
     /// Opens the store at `path` read-only and loads it.
@@ -51,8 +68,9 @@ public struct IntelSet: Sendable {
     /// Whether the set could hold `value` (canonical form) of `kind`: false means certainly not.
     func mayContain(kind: IntelKind, canonical value: String) -> Bool {
         let print = Fingerprint.of(kind: kind.rawValue, value: value)
-        var low = 0
-        var high = fingerprints.count
+        let k = Int(print >> 48)
+        var low = buckets.count == 65_537 ? Int(buckets[k]) : 0
+        var high = buckets.count == 65_537 ? Int(buckets[k + 1]) : fingerprints.count
         while low < high {
             let mid = (low + high) / 2
             if fingerprints[mid] < print { low = mid + 1 } else { high = mid }
