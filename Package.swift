@@ -30,6 +30,7 @@ let package = Package(
         .library(name: "MailSignals", targets: ["MailSignals"]),
         .library(name: "ThreatIntel", targets: ["ThreatIntel"]),
         .library(name: "EmoguardConfig", targets: ["EmoguardConfig"]),
+        .library(name: "Milter", targets: ["Milter"]),
         .library(name: "Inspection", targets: ["Inspection"]),
     ],
     dependencies: [
@@ -87,6 +88,8 @@ let package = Package(
         .target(
             name: "ThreatIntel", dependencies: ["ByteCursor", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict),
+        // The milter protocol (issue 7): frames, commands, replies and the session state machine, without I/O.
+        .target(name: "Milter", dependencies: ["ByteCursor"], swiftSettings: strict),
         // The configuration file (issue 6): own and partner domains, protected names, thresholds, feeds (YAML).
         .target(name: "EmoguardConfig", dependencies: [.product(name: "Yams", package: "Yams")], swiftSettings: strict),
         // System liblzma, for tests that read the xz-compressed hive corpus.
@@ -167,6 +170,7 @@ let package = Package(
         .testTarget(
             name: "ThreatIntelTests", dependencies: ["ThreatIntel", "TestSupport"], resources: [.copy("Resources")],
             swiftSettings: strict),
+        .testTarget(name: "MilterTests", dependencies: ["Milter", "ByteCursor"], swiftSettings: strict),
         .testTarget(
             name: "EmoguardConfigTests", dependencies: ["EmoguardConfig"], resources: [.copy("Resources")],
             swiftSettings: strict),

@@ -1,0 +1,2 @@
+/// Placeholder until the milter protocol sources land.
+public enum MilterPlaceholder {}
