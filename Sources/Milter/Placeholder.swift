@@ -1,2 +1,0 @@
-/// Placeholder until the milter protocol sources land.
-public enum MilterPlaceholder {}
