@@ -80,8 +80,10 @@ public enum MilterCommand: Hashable, Sendable {
             let actions = try reader.uint32()
             let flags = try reader.uint32()
             self = .optionNegotiation(
-                version: version, actions: MilterActions(rawValue: actions),
-                protocolFlags: MilterProtocolFlags(rawValue: flags))
+                version: version,
+                actions: MilterActions(rawValue: actions),
+                protocolFlags: MilterProtocolFlags(rawValue: flags)
+            )
         case MilterCommandCode.macro:
             let stage = try reader.byte()
             var pairs: [MilterMacro] = []
@@ -96,8 +98,10 @@ public enum MilterCommand: Hashable, Sendable {
             let familyByte = try reader.byte()
             guard let family = MilterAddressFamily(rawValue: familyByte) else {
                 throw MilterError(
-                    .malformedCommand, "unknown address family \(MilterFrame.printable(familyByte))",
-                    command: frame.command)
+                    .malformedCommand,
+                    "unknown address family \(MilterFrame.printable(familyByte))",
+                    command: frame.command
+                )
             }
             if family == .unknown {
                 self = .connect(hostname: hostname, family: family, port: nil, address: nil)

@@ -95,7 +95,8 @@ public struct MilterFrameDecoder: Sendable {
         guard declared > 0 else { return try fail(MilterError(.emptyFrame, "frame length is zero")) }
         guard let length = Int(exactly: declared), maxFrameBytes.allows(length) else {
             return try fail(
-                MilterError(.frameTooLarge, "\(maxFrameBytes.name): \(declared) exceeds \(maxFrameBytes.maximum)"))
+                MilterError(.frameTooLarge, "\(maxFrameBytes.name): \(declared) exceeds \(maxFrameBytes.maximum)")
+            )
         }
         guard cursor.remaining >= length else { return nil }
         let command = try cursor.readUInt8()

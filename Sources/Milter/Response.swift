@@ -3,8 +3,11 @@ public enum MilterResponse: Hashable, Sendable {
     /// `O`: the negotiated version, actions and protocol flags, then the macro lists the filter wants per stage
     /// (sent only when ``MilterActions/setMacroList`` is among the actions).
     case optionNegotiation(
-        version: UInt32, actions: MilterActions, protocolFlags: MilterProtocolFlags,
-        macros: [MilterMacroStage: [String]])
+        version: UInt32,
+        actions: MilterActions,
+        protocolFlags: MilterProtocolFlags,
+        macros: [MilterMacroStage: [String]]
+    )
     /// `c`: go on.
     case `continue`
     /// `a`: accept the message (or connection) without further filtering.

@@ -7,24 +7,46 @@ struct CodecTests {
     /// Every command the MTA can send, hand-encoded, parses to the expected value.
     @Test func everyCommandRoundTrip() throws {
         let cases: [([UInt8], MilterCommand)] = [
-            (Wire.optneg(version: 6, actions: 0x1FF, flags: 0x3F),
-             .optionNegotiation(version: 6, actions: MilterActions(rawValue: 0x1FF),
-                                protocolFlags: MilterProtocolFlags(rawValue: 0x3F))),
-            (Wire.macros("C", [("j", "mx.example.org"), ("{client_addr}", "192.0.2.1")]),
-             .macros(stage: UInt8(ascii: "C"), [MilterMacro(name: "j", value: "mx.example.org"),
-                                                MilterMacro(name: "{client_addr}", value: "192.0.2.1")])),
+            (
+                Wire.optneg(version: 6, actions: 0x1FF, flags: 0x3F),
+                .optionNegotiation(
+                    version: 6,
+                    actions: MilterActions(rawValue: 0x1FF),
+                    protocolFlags: MilterProtocolFlags(rawValue: 0x3F)
+                )
+            ),
+            (
+                Wire.macros("C", [("j", "mx.example.org"), ("{client_addr}", "192.0.2.1")]),
+                .macros(
+                    stage: UInt8(ascii: "C"),
+                    [
+                        MilterMacro(name: "j", value: "mx.example.org"),
+                        MilterMacro(name: "{client_addr}", value: "192.0.2.1"),
+                    ]
+                )
+            ),
             (Wire.macros("T", []), .macros(stage: UInt8(ascii: "T"), [])),
-            (Wire.connect("client.example", family: "4", port: 4567, address: "192.0.2.1"),
-             .connect(hostname: "client.example", family: .inet, port: 4567, address: "192.0.2.1")),
-            (Wire.connect("[2001:db8::1]", family: "6", port: 25, address: "2001:db8::1"),
-             .connect(hostname: "[2001:db8::1]", family: .inet6, port: 25, address: "2001:db8::1")),
-            (Wire.connect("localhost", family: "L", port: 0, address: "/var/run/sock"),
-             .connect(hostname: "localhost", family: .local, port: 0, address: "/var/run/sock")),
-            (Wire.connect("unknown", family: "U"),
-             .connect(hostname: "unknown", family: .unknown, port: nil, address: nil)),
+            (
+                Wire.connect("client.example", family: "4", port: 4567, address: "192.0.2.1"),
+                .connect(hostname: "client.example", family: .inet, port: 4567, address: "192.0.2.1")
+            ),
+            (
+                Wire.connect("[2001:db8::1]", family: "6", port: 25, address: "2001:db8::1"),
+                .connect(hostname: "[2001:db8::1]", family: .inet6, port: 25, address: "2001:db8::1")
+            ),
+            (
+                Wire.connect("localhost", family: "L", port: 0, address: "/var/run/sock"),
+                .connect(hostname: "localhost", family: .local, port: 0, address: "/var/run/sock")
+            ),
+            (
+                Wire.connect("unknown", family: "U"),
+                .connect(hostname: "unknown", family: .unknown, port: nil, address: nil)
+            ),
             (Wire.helo("pc01.example"), .helo("pc01.example")),
-            (Wire.mail("<a@example.org>", "SIZE=100", "BODY=8BITMIME"),
-             .mail(["<a@example.org>", "SIZE=100", "BODY=8BITMIME"])),
+            (
+                Wire.mail("<a@example.org>", "SIZE=100", "BODY=8BITMIME"),
+                .mail(["<a@example.org>", "SIZE=100", "BODY=8BITMIME"])
+            ),
             (Wire.rcpt("<b@example.net>"), .recipient(["<b@example.net>"])),
             (Wire.frame("T"), .data),
             (Wire.header("Subject", "Re: invoice"), .header(name: "Subject", value: Array("Re: invoice".utf8))),
@@ -51,7 +73,8 @@ struct CodecTests {
     /// Byte-by-byte feeding, batched feeding and random chunking give the same frames; every strict prefix of the
     /// stream leaves the decoder waiting without a frame too many.
     @Test func dripFeedAndBatchedAgree() throws {
-        let stream = Wire.optneg() + Wire.macros("C", [("j", "mx")]) + Wire.connect("c.example")
+        let stream =
+            Wire.optneg() + Wire.macros("C", [("j", "mx")]) + Wire.connect("c.example")
             + Wire.helo("pc") + Wire.mail("<a@x>") + Wire.rcpt("<b@y>") + Wire.frame("T")
             + Wire.header("From", "a@x") + Wire.frame("N") + Wire.frame("B", Array(repeating: 0x41, count: 65_535))
             + Wire.frame("E") + Wire.frame("Q")
@@ -169,36 +192,53 @@ struct CodecTests {
         #expect(MilterResponse.replyCode("550 5.7.1 no").bytes == Wire.frame("y", Wire.cstr("550 5.7.1 no")))
         #expect(
             MilterResponse.addHeader(name: "X-Emoguard-Verdict", value: "clean").bytes
-                == Wire.frame("h", Wire.cstr("X-Emoguard-Verdict") + Wire.cstr("clean")))
+                == Wire.frame("h", Wire.cstr("X-Emoguard-Verdict") + Wire.cstr("clean"))
+        )
         #expect(
             MilterResponse.insertHeader(index: 0, name: "X-A", value: "1").bytes
-                == Wire.frame("i", Wire.u32(0) + Wire.cstr("X-A") + Wire.cstr("1")))
+                == Wire.frame("i", Wire.u32(0) + Wire.cstr("X-A") + Wire.cstr("1"))
+        )
         #expect(
             MilterResponse.changeHeader(index: 1, name: "Subject", value: "[SPAM] x").bytes
-                == Wire.frame("m", Wire.u32(1) + Wire.cstr("Subject") + Wire.cstr("[SPAM] x")))
+                == Wire.frame("m", Wire.u32(1) + Wire.cstr("Subject") + Wire.cstr("[SPAM] x"))
+        )
         #expect(MilterResponse.quarantine(reason: "emotet").bytes == Wire.frame("q", Wire.cstr("emotet")))
         // NUL inside a string cannot end it early.
         #expect(MilterResponse.quarantine(reason: "a\u{0}b").bytes == Wire.frame("q", Wire.cstr("ab")))
 
         let optneg = MilterResponse.optionNegotiation(
-            version: 6, actions: [.addHeaders, .quarantine, .setMacroList], protocolFlags: [.noReplyHeader],
-            macros: [.connect: ["{client_addr}"], .endOfMessage: ["{i}", "{auth_authen}"]])
+            version: 6,
+            actions: [.addHeaders, .quarantine, .setMacroList],
+            protocolFlags: [.noReplyHeader],
+            macros: [.connect: ["{client_addr}"], .endOfMessage: ["{i}", "{auth_authen}"]]
+        )
         #expect(
             optneg.bytes
                 == Wire.frame(
                     "O",
                     Wire.u32(6) + Wire.u32(0x121) + Wire.u32(0x80) + Wire.u32(0) + Wire.cstr("{client_addr}")
-                        + Wire.u32(5) + Wire.cstr("{i} {auth_authen}")))
+                        + Wire.u32(5) + Wire.cstr("{i} {auth_authen}")
+                )
+        )
         // Without setMacroList the lists are not sent.
         let plain = MilterResponse.optionNegotiation(
-            version: 6, actions: [.addHeaders], protocolFlags: [], macros: [.connect: ["j"]])
+            version: 6,
+            actions: [.addHeaders],
+            protocolFlags: [],
+            macros: [.connect: ["j"]]
+        )
         #expect(plain.bytes == Wire.frame("O", Wire.u32(6) + Wire.u32(1) + Wire.u32(0)))
     }
 
     @Test func checkedReplyCode() {
-        #expect(MilterResponse.reply(code: 550, extendedCode: "5.7.1", text: "Emotet-style message")
-            == .replyCode("550 5.7.1 Emotet-style message"))
-        #expect(MilterResponse.reply(code: 451, extendedCode: "4.7.1", text: "100% busy") == .replyCode("451 4.7.1 100%% busy"))
+        #expect(
+            MilterResponse.reply(code: 550, extendedCode: "5.7.1", text: "Emotet-style message")
+                == .replyCode("550 5.7.1 Emotet-style message")
+        )
+        #expect(
+            MilterResponse.reply(code: 451, extendedCode: "4.7.1", text: "100% busy")
+                == .replyCode("451 4.7.1 100%% busy")
+        )
         #expect(MilterResponse.reply(code: 250, text: "ok") == nil)
         #expect(MilterResponse.reply(code: 550, extendedCode: "4.7.1", text: "x") == nil)
         #expect(MilterResponse.reply(code: 550, extendedCode: "5.7", text: "x") == nil)
@@ -207,7 +247,8 @@ struct CodecTests {
 
     /// Random bytes, and random mutations of a valid stream, never crash the decoder or the parser.
     @Test func seededRandomStreamsNeverCrash() {
-        let valid = Wire.optneg() + Wire.macros("C", [("j", "mx")]) + Wire.connect("c.example")
+        let valid =
+            Wire.optneg() + Wire.macros("C", [("j", "mx")]) + Wire.connect("c.example")
             + Wire.helo("pc") + Wire.mail("<a@x>") + Wire.rcpt("<b@y>") + Wire.frame("T")
             + Wire.header("From", "a@x") + Wire.frame("N") + Wire.body("hi") + Wire.frame("E") + Wire.frame("Q")
         var rng = SeededGenerator(seed: 0x5EED)

@@ -24,14 +24,20 @@ enum Wire {
         frame("D", [UInt8(ascii: stage.unicodeScalars.first!)] + pairs.flatMap { cstr($0.0) + cstr($0.1) })
     }
 
-    static func connect(_ host: String, family: Character = "4", port: UInt16 = 25, address: String = "192.0.2.1")
+    static func connect(
+        _ host: String,
+        family: Character = "4",
+        port: UInt16 = 25,
+        address: String = "192.0.2.1"
+    )
         -> [UInt8]
     {
         if family == "U" { return frame("C", cstr(host) + [UInt8(ascii: "U")]) }
         return frame(
             "C",
             cstr(host) + [UInt8(ascii: family.unicodeScalars.first!), UInt8(port >> 8), UInt8(port & 0xFF)]
-                + cstr(address))
+                + cstr(address)
+        )
     }
 
     static func helo(_ name: String) -> [UInt8] { frame("H", cstr(name)) }
