@@ -237,6 +237,20 @@ public struct MilterSession: Sendable {
 
     private var headerBytes = 0
 
+    /// Whether the negotiated actions allow `response` as an answer to the end of a message: header changes need
+    /// ``MilterActions/addHeaders`` or ``MilterActions/changeHeaders``, quarantine needs
+    /// ``MilterActions/quarantine``; the MTA drops the connection on an action it did not grant.
+    public func permits(_ response: MilterResponse) -> Bool {
+        switch response {
+        case .addHeader, .insertHeader: actions.contains(.addHeaders)
+        case .changeHeader: actions.contains(.changeHeaders)
+        case .quarantine: actions.contains(.quarantine)
+        case .skip: protocolFlags.contains(.skip)
+        case .optionNegotiation: false
+        case .continue, .accept, .reject, .tempfail, .discard, .replyCode, .progress: true
+        }
+    }
+
     /// Starts a message, keeping the macros already sent for its stages (they precede their command).
     private mutating func startMessage() {
         let pending = message.macrosByStage

@@ -73,6 +73,17 @@ struct SessionTests {
         #expect(ancient.stage == .closed)
     }
 
+    @Test func permittedResponsesFollowNegotiation() throws {
+        var session = MilterSession()
+        _ = try session.receive(.optionNegotiation(version: 6, actions: [.addHeaders], protocolFlags: []))
+        #expect(session.permits(.addHeader(name: "X-Emoguard-Verdict", value: "clean")))
+        #expect(session.permits(.insertHeader(index: 0, name: "X-A", value: "b")))
+        #expect(!session.permits(.changeHeader(index: 1, name: "Subject", value: "x")))
+        #expect(!session.permits(.quarantine(reason: "emotet")))
+        #expect(!session.permits(.skip))
+        #expect(session.permits(.replyCode("550 5.7.1 no")) && session.permits(.progress))
+    }
+
     @Test func oneMessageCollected() throws {
         var session = MilterSession(configuration: plainConfiguration)
         let stream =
