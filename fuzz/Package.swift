@@ -6,7 +6,7 @@ let fuzzTargets = [
     "FuzzMIME", "FuzzZIP", "FuzzScan", "FuzzCFB", "FuzzVBA", "FuzzXLM", "FuzzOOXML", "FuzzOfficeCrypto",
     "FuzzRegistry", "FuzzHostSnapshot", "FuzzLNK", "FuzzPE", "FuzzOneNote", "FuzzRTF", "FuzzDiskImage",
     "FuzzHTML", "FuzzScripts",
-    "FuzzIntel", "FuzzMailSignals",
+    "FuzzIntel", "FuzzMailSignals", "FuzzMilter",
 ]
 
 let package = Package(
@@ -36,6 +36,7 @@ let package = Package(
                 .product(name: "ByteCursor", package: "Emoguard"),
                 .product(name: "ThreatIntel", package: "Emoguard"),
                 .product(name: "MailSignals", package: "Emoguard"),
+                .product(name: "Milter", package: "Emoguard"),
             ],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])])
     },

@@ -1,0 +1,38 @@
+import FuzzDriver
+import Milter
+
+/// A milter stream from a hostile MTA: the input is fed to the frame decoder in chunks whose sizes come from the
+/// input itself, every frame goes through the session state machine, and every end of message is answered.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    var decoder = MilterFrameDecoder()
+    var session = MilterSession()
+    var i = 0
+    var step = 1
+    while i < bytes.count {
+        let n = min(bytes.count - i, step)
+        decoder.feed(bytes[i..<(i + n)])
+        i += n
+        step = Int(bytes[i - 1] % 61) + 1
+        while true {
+            guard let frame = try? decoder.next() else { return 0 }
+            guard let actions = try? session.receive(frame) else { return 0 }
+            for action in actions {
+                switch action {
+                case .reply(let response): _ = response.bytes
+                case .endOfMessage(let message):
+                    _ = message.rfc822
+                    _ = session.permits(.accept)
+                case .close: return 0
+                }
+            }
+        }
+    }
+    return 0
+}
+
+@_cdecl("FuzzMilter_main")
+public func fuzzMilterMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    runLibFuzzer(argc, argv, fuzz)
+}
