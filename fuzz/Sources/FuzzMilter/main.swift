@@ -16,7 +16,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         i += n
         step = Int(bytes[i - 1] % 61) + 1
         while true {
-            guard let frame = try? decoder.next() else { return 0 }
+            let next: MilterFrame?
+            do { next = try decoder.next() } catch { return 0 }
+            guard let frame = next else { break }
             guard let actions = try? session.receive(frame) else { return 0 }
             for action in actions {
                 switch action {
