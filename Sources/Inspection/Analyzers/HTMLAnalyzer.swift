@@ -37,7 +37,7 @@ struct HTMLAnalyzer: Analyzer {
         if analysis.charset.lowercased() != "utf-8" { out.properties["html.charset"] = analysis.charset }
         for (n, payload) in analysis.payloads.enumerated() {
             let segment = "smuggled[\(n + 1)]" + (payload.name.map { " \($0)" } ?? "")
-            guard budget.hasRoom(forArtifacts: out.children.count), budget.reserve(payload.bytes.count) == nil else {
+            guard budget.keepChild(bytes: payload.bytes.count, pending: out.children.count) else {
                 out.facts.append(Fact(.budgetExhausted, "smuggled payload not inspected", offset: payload.offset))
                 continue
             }

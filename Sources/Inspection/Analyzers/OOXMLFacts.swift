@@ -105,7 +105,7 @@ struct TextDocumentAnalyzer: Analyzer {
             // CSV-style DDE (=cmd|' /c calc'!A0), in what Excel opens as a sheet: a file named .csv (or .txt, .prn,
             // .tsv) or declared text/csv. Mail bodies are not sheets (ISO-2022-JP text is full of = and |), and
             // the scan is only worth it when a pipe follows an equals sign.
-            let ext = NameChecks.extensions(artifact.name ?? "").last ?? ""
+            let ext = NameChecks.lastExtension(artifact.name)
             let sheet = ["csv", "txt", "prn", "tsv"].contains(ext)
                 || (artifact.declaredType?.lowercased().contains("csv") ?? false)
             if sheet, bytes.contains(0x7C), bytes.contains(0x3D) {

@@ -111,7 +111,7 @@ struct OfficeAnalyzer: Analyzer {
         func add(_ bytes: [UInt8], segment: String, name: String?, what: String, within: String, detail: String? = nil,
                  properties: [String: String] = [:]) {
             guard !bytes.isEmpty else { return }
-            guard budget.hasRoom(forArtifacts: out.children.count), budget.reserve(bytes.count) == nil else {
+            guard budget.keepChild(bytes: bytes.count, pending: out.children.count) else {
                 out.facts.append(Fact(.budgetExhausted, "embedded object not inspected", within: within))
                 return
             }
@@ -193,9 +193,7 @@ enum MacroFacts {
             for module in project.modules {
                 moduleCount += 1
                 let source = Array(module.source.utf8)
-                guard !source.isEmpty, budget.hasRoom(forArtifacts: out.children.count),
-                    budget.reserve(source.count) == nil
-                else { continue }
+                guard !source.isEmpty, budget.keepChild(bytes: source.count, pending: out.children.count) else { continue }
                 out.children.append(
                     Artifact(
                         segment: module.streamPath, name: module.name + (module.type == .procedural ? ".bas" : ".cls"),

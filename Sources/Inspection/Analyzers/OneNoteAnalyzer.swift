@@ -25,7 +25,7 @@ struct OneNoteAnalyzer: Analyzer {
         }
         for embedded in file.embeddedFiles {
             let name = embedded.displayName
-            guard budget.hasRoom(forArtifacts: out.children.count), budget.reserve(embedded.bytes.count) == nil else {
+            guard budget.keepChild(bytes: embedded.bytes.count, pending: out.children.count) else {
                 out.facts.append(Fact(.budgetExhausted, "embedded file \(name) not inspected", offset: embedded.offset))
                 continue
             }

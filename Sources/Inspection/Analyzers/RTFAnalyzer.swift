@@ -55,7 +55,7 @@ struct RTFAnalyzer: Analyzer {
                     .rtfObject, "\(className) object\(name.map { " holding \($0)" } ?? "") (\(bytes.count) bytes)",
                     within: within, offset: object.offset, detail: name))
             guard !bytes.isEmpty else { continue }
-            guard budget.hasRoom(forArtifacts: out.children.count), budget.reserve(bytes.count) == nil else {
+            guard budget.keepChild(bytes: bytes.count, pending: out.children.count) else {
                 out.facts.append(Fact(.budgetExhausted, "RTF object not inspected", within: within))
                 continue
             }

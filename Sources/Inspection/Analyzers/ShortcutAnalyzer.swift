@@ -34,7 +34,7 @@ struct ShortcutAnalyzer: Analyzer {
         }
         if !link.appendedData.isEmpty {
             let bytes = link.appendedData
-            if budget.hasRoom(forArtifacts: 0), budget.reserve(bytes.count) == nil {
+            if budget.keepChild(bytes: bytes.count, pending: 0) {
                 out.children.append(
                     Artifact(
                         segment: "appended-data", name: nil, bytes: bytes,
@@ -51,7 +51,7 @@ struct ShortcutAnalyzer: Analyzer {
     static func runsProgram(_ link: ShellLink, _ indicators: [LNKIndicator]) -> Bool {
         if indicators.contains(where: { $0.kind == .lolbin || $0.kind == .findstrSelfExtract }) { return true }
         guard let target = link.target, !target.isEmpty else { return true }
-        let ext = NameChecks.extensions(target).last ?? ""
+        let ext = NameChecks.lastExtension(target)
         return NameChecks.dangerous.contains(ext) || ["sys", "ocx", "drv"].contains(ext)
     }
 

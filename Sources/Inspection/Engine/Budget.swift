@@ -79,6 +79,12 @@ public struct ScanBudget: Sendable {
         return nil
     }
 
+    /// Whether a child of `bytes` fits after the `pending` children an analyzer already holds: the artifact count
+    /// allows it and the bytes are reserved (nothing is reserved when it does not fit).
+    public mutating func keepChild(bytes: Int, pending: Int) -> Bool {
+        hasRoom(forArtifacts: pending) && reserve(bytes) == nil
+    }
+
     /// Whether `pending` more children still fit the artifact count.
     public func hasRoom(forArtifacts pending: Int) -> Bool { limits.maxArtifacts.allows(artifacts + pending + 1) }
 

@@ -222,8 +222,8 @@ public struct Inspector: Sendable {
         /// Content nothing recognises but whose name claims a structured format (a cut ISO, a shortcut with a broken
         /// header) goes to that format's analyzer, whose parse error becomes the finding that says what is wrong.
         static func byName(_ name: String?, type: ArtifactType) -> (any Analyzer)? {
-            guard type == .unknown, let ext = NameChecks.extensions(name ?? "").last else { return nil }
-            return Inspector.byExtension[ext]
+            guard type == .unknown else { return nil }
+            return Inspector.byExtension[NameChecks.lastExtension(name)]
         }
 
         func hashes(_ bytes: ArraySlice<UInt8>) -> Hashes {

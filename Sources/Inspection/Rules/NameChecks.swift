@@ -58,6 +58,11 @@ enum NameChecks {
         return parts.dropFirst().map { String($0).trimming(" \t").lowercased() }
     }
 
+    /// The last extension of `name`, lowercased; empty when there is none (or no name).
+    static func lastExtension(_ name: String?) -> String {
+        extensions(name ?? "").last ?? ""
+    }
+
     static func facts(name: String?, type: ArtifactType, artifact: Artifact) -> [Fact] {
         var facts: [Fact] = []
         if type == .pe {
