@@ -125,7 +125,7 @@ let package = Package(
             name: "ZIPTests", dependencies: ["ZIP", "CZlib", "TestSupport"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
-            name: "InspectionTests", dependencies: ["Inspection", "MIME", "ZIP", "CompoundFile", "OfficeMacros", "OfficeCrypto"],
+            name: "InspectionTests", dependencies: ["Inspection", "ByteCursor", "MIME", "ZIP", "CompoundFile", "OfficeMacros", "OfficeCrypto"],
             resources: [.copy("Resources")], swiftSettings: strict),
         .testTarget(
             name: "CompoundFileTests", dependencies: ["CompoundFile", "ByteCursor", "TestSupport"],

@@ -1,3 +1,4 @@
+import ByteCursor
 import Crypto
 import Foundation
 import Testing
@@ -216,6 +217,25 @@ import Testing
         #expect(phishing.verdict == .suspicious)
         let redirect = try Self.scan("Tests/HTMLTests/Resources/meta-refresh.html")
         #expect(redirect.has(.htmlRedirect))
+    }
+
+    /// An image whose zero padding the reader already dropped is put back together (its directory offsets count
+    /// the zeros) up to `image.maxRestoredImageBytes`; beyond it, it is reported, not listed.
+    @Test func paddedImagesAreRestoredUpToTheirLimit() throws {
+        let iso = try RepoFile.bytes("Tests/DiskImageTests/Resources/lure.iso")
+        func scan(padding: Int) -> ScanResult {
+            var job = ScanJob(bytes: iso[...], input: "lure.iso", name: "lure.iso")
+            job.padding = [ZeroRun(offset: iso.count, length: padding)]
+            job.originalSize = iso.count + padding
+            return Inspector().scan(job)
+        }
+        let small = scan(padding: 2 << 20)
+        #expect(small.has(.imageContents))
+        #expect(small.has(.shortcutBesideLibrary))
+        let limit = DiskImageAnalyzer.maxRestoredImageBytes.maximum
+        let big = scan(padding: limit)
+        #expect(!big.has(.imageContents))
+        #expect(big.findings(.budgetExhausted).contains { $0.message.contains("image.maxRestoredImageBytes") })
     }
 
     /// A damaged file of each format says what is wrong with it, by a finding of its format's rule.
