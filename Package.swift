@@ -32,12 +32,19 @@ let package = Package(
         .library(name: "EmoguardConfig", targets: ["EmoguardConfig"]),
         .library(name: "Milter", targets: ["Milter"]),
         .library(name: "Inspection", targets: ["Inspection"]),
+        .library(name: "MilterServer", targets: ["MilterServer"]),
+        .executable(name: "emoguard-milter-load", targets: ["MilterLoad"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "4.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Base: bounds-checked reads over untrusted bytes, named limits, typed errors.
@@ -108,13 +115,38 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
+        // The milter server (issue 7): SwiftNIO codec and handler around the `Milter` state machine, the policy
+        // per verdict, body spooling, the verdict log and metrics; a ServiceLifecycle `Service`.
+        .target(
+            name: "MilterServer",
+            dependencies: [
+                "Milter", "Inspection", "EmoguardConfig",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
         // Front end.
         .executableTarget(
             name: "emoguard",
             dependencies: [
-                "Inspection", "HostCheck", "ThreatIntel", "EmoguardConfig",
+                "Inspection", "HostCheck", "ThreatIntel", "EmoguardConfig", "MilterServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
+            swiftSettings: strict),
+        // The milter load generator and fuzzing client (bench/milter.sh): a milter client on blocking sockets.
+        .executableTarget(
+            name: "MilterLoad",
+            dependencies: ["Milter", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strict),
         .testTarget(name: "ByteCursorTests", dependencies: ["ByteCursor"], swiftSettings: strict),
         .testTarget(name: "CharsetsTests", dependencies: ["Charsets"], swiftSettings: strict),
@@ -171,6 +203,17 @@ let package = Package(
             name: "ThreatIntelTests", dependencies: ["ThreatIntel", "TestSupport"], resources: [.copy("Resources")],
             swiftSettings: strict),
         .testTarget(name: "MilterTests", dependencies: ["Milter", "ByteCursor"], swiftSettings: strict),
+        .testTarget(
+            name: "MilterServerTests",
+            dependencies: [
+                "MilterServer", "Milter", "Inspection",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOTestUtils", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict),
         .testTarget(
             name: "EmoguardConfigTests", dependencies: ["EmoguardConfig"], resources: [.copy("Resources")],
             swiftSettings: strict),

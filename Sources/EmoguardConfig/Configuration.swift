@@ -2,7 +2,7 @@ import Foundation
 import Yams
 
 /// Emoguard's configuration file (YAML): the organisation's domains and names, verdict thresholds, the
-/// threat-intelligence store, and (for issue 7) milter actions.
+/// threat-intelligence store, and what the milter does.
 ///
 /// ```yaml
 /// own_domains: [example.co.jp]
@@ -30,7 +30,7 @@ public struct EmoguardConfiguration: Sendable, Hashable {
     public var thresholds = Thresholds()
     /// The SQLite store of `emoguard intel import`; nil: no threat intelligence.
     public var intelDB: String? = nil
-    /// Milter actions (issue 7): read and validated, not used yet.
+    /// What `emoguard milter` does (issue 7).
     public var milter = MilterActions()
 
     /// The scores at which a message becomes suspicious and malicious.
@@ -43,17 +43,62 @@ public struct EmoguardConfiguration: Sendable, Hashable {
         }
     }
 
-    /// What the milter (issue 7) will do with each verdict. Not used by any command yet.
+    /// What `emoguard milter` does with each verdict, on its own errors and for oversized mail; whom it skips; and
+    /// whether it watches outbound mail for infected internal senders.
     public struct MilterActions: Sendable, Hashable {
+        /// An answer to the MTA for one message.
         public enum Action: String, Sendable, Hashable, CaseIterable {
-            case accept, tag, quarantine, reject, tempfail
+            /// Accept unchanged.
+            case accept
+            /// Accept with the `X-Emoguard-*` headers (and the subject prefix, for detections).
+            case tag
+            /// Tag, and ask the MTA to hold the message (Postfix's hold queue).
+            case quarantine
+            /// Refuse with ``MilterActions/rejectReply`` (550 5.7.1).
+            case reject
+            /// Refuse for now with ``MilterActions/tempfailReply`` (451 4.7.1); the sender keeps the message.
+            case tempfail
         }
-        public var onMalicious: Action = .reject
+
+        /// Which direction of mail the milter stands in.
+        public enum Mode: String, Sendable, Hashable, CaseIterable {
+            /// Mail from outside: skip rules apply, no infected-sender events.
+            case inbound
+            /// Mail from the organisation's users: malicious mail raises the infected-sender event.
+            case outbound
+            /// Both: the event is raised when the sender looks internal.
+            case both
+        }
+
+        public var onClean: Action = .tag
         public var onSuspicious: Action = .tag
+        public var onMalicious: Action = .reject
+        /// The filter's own error or timeout: `accept` fails open (tagged `error`), `tempfail` defers the mail.
         public var onError: Action = .accept
+        /// A message larger than ``maxMessageBytes``: not scanned, answered with this action (tagged `unscanned`).
+        public var onOversize: Action = .accept
+        /// The reply to a rejected message: a 5xx code, an enhanced code and a text.
+        public var rejectReply = "550 5.7.1 Message rejected as Emotet-style malspam"
+        /// The reply to a deferred message: a 4xx code, an enhanced code and a text.
+        public var tempfailReply = "451 4.7.1 Message could not be scanned, try again later"
+        /// Put before the Subject of tagged suspicious and malicious mail; nil: the subject is left alone.
+        public var subjectPrefix: String? = nil
+        /// The largest message scanned (headers and body as the MTA sends them).
+        public var maxMessageBytes = 32 << 20
+        /// Bodies above this many bytes are spooled to a private temporary file while they arrive.
+        public var memoryBodyBytes = 1 << 20
+        /// Seconds a scan may take before ``onError`` applies.
+        public var scanTimeout: Double = 30
+        public var mode: Mode = .inbound
+        /// Clients whose mail is never scanned (accepted and tagged `skipped`).
+        public var trustedNetworks: [IPNetwork] = []
+        /// Accept SASL-authenticated senders unscanned (for inbound-only setups).
+        public var skipAuthenticated = false
+        /// Outbound: clients on these networks are the organisation's machines.
+        public var internalNetworks: [IPNetwork] = []
+
         public init() {}
     }
-
     /// The defaults: no domains, no names, thresholds 4 and 10, no intel store.
     public init() {}
 
@@ -227,20 +272,77 @@ private struct Reader {
     }
 
     func milter(_ node: Node) throws -> EmoguardConfiguration.MilterActions {
-        var m = EmoguardConfiguration.MilterActions()
+        typealias M = EmoguardConfiguration.MilterActions
+        var m = M()
         if isNull(node) { return m }
-        guard let mapping = node.mapping else { throw fail(node, "expected on_malicious:, on_suspicious:, on_error:") }
-        let names = EmoguardConfiguration.MilterActions.Action.allCases.map(\.rawValue).joined(separator: ", ")
-        for (k, v) in mapping {
+        let keys = [
+            "on_clean", "on_suspicious", "on_malicious", "on_error", "on_oversize", "reject_reply", "tempfail_reply",
+            "subject_prefix", "max_message_bytes", "memory_body_bytes", "scan_timeout", "mode", "trusted_networks",
+            "skip_authenticated", "internal_networks",
+        ]
+        guard let mapping = node.mapping else { throw fail(node, "expected a mapping (\(keys.joined(separator: ", ")))") }
+        func action(_ v: Node, _ name: String, allowed: [M.Action] = M.Action.allCases) throws -> M.Action {
             let raw = try string(v)
-            guard let action = EmoguardConfiguration.MilterActions.Action(rawValue: raw) else {
-                throw fail(v, "unknown action '\(raw)' (\(names))")
+            guard let a = M.Action(rawValue: raw), allowed.contains(a) else {
+                throw ConfigurationError(
+                    source: source, line: v.mark?.line,
+                    "\(key).\(name): unknown action '\(raw)' (\(allowed.map(\.rawValue).joined(separator: ", ")))")
             }
+            return a
+        }
+        func reply(_ v: Node, _ name: String, klass: Character) throws -> String {
+            let text = try string(v)
+            let code = text.prefix(3)
+            guard code.count == 3, code.first == klass, code.allSatisfy(\.isNumber),
+                text.count == 3 || text.dropFirst(3).first == " ", text.allSatisfy({ $0 != "\r" && $0 != "\n" })
+            else {
+                throw ConfigurationError(
+                    source: source, line: v.mark?.line,
+                    "\(key).\(name): expected '\(klass)xx x.y.z text' (a \(klass)xx reply code on one line)")
+            }
+            return text
+        }
+        func count(_ v: Node, _ name: String) throws -> Int {
+            guard let n = v.int, n > 0 else {
+                throw ConfigurationError(source: source, line: v.mark?.line, "\(key).\(name): expected a positive whole number")
+            }
+            return n
+        }
+        func networks(_ v: Node, _ name: String) throws -> [IPNetwork] {
+            try strings(v).map { text in
+                guard let n = IPNetwork(text) else {
+                    throw ConfigurationError(
+                        source: source, line: v.mark?.line,
+                        "\(key).\(name): '\(text)' is not an address or network (192.0.2.0/24, 2001:db8::/32)")
+                }
+                return n
+            }
+        }
+        for (k, v) in mapping {
             switch k.string {
-            case "on_malicious": m.onMalicious = action
-            case "on_suspicious": m.onSuspicious = action
-            case "on_error": m.onError = action
-            default: throw fail(k, "unknown key '\(k.string ?? "?")' (on_malicious, on_suspicious, on_error)")
+            case "on_clean": m.onClean = try action(v, "on_clean", allowed: [.accept, .tag])
+            case "on_suspicious": m.onSuspicious = try action(v, "on_suspicious")
+            case "on_malicious": m.onMalicious = try action(v, "on_malicious")
+            case "on_error": m.onError = try action(v, "on_error", allowed: [.accept, .tempfail])
+            case "on_oversize": m.onOversize = try action(v, "on_oversize", allowed: [.accept, .tag, .reject, .tempfail])
+            case "reject_reply": m.rejectReply = try reply(v, "reject_reply", klass: "5")
+            case "tempfail_reply": m.tempfailReply = try reply(v, "tempfail_reply", klass: "4")
+            case "subject_prefix": m.subjectPrefix = try optionalString(v)
+            case "max_message_bytes": m.maxMessageBytes = try count(v, "max_message_bytes")
+            case "memory_body_bytes": m.memoryBodyBytes = try count(v, "memory_body_bytes")
+            case "scan_timeout": m.scanTimeout = try number(v, "scan_timeout")
+            case "mode":
+                let raw = try string(v)
+                guard let mode = M.Mode(rawValue: raw) else {
+                    throw fail(v, "mode: unknown mode '\(raw)' (inbound, outbound, both)")
+                }
+                m.mode = mode
+            case "trusted_networks": m.trustedNetworks = try networks(v, "trusted_networks")
+            case "skip_authenticated":
+                guard let b = v.bool else { throw fail(v, "skip_authenticated: expected true or false") }
+                m.skipAuthenticated = b
+            case "internal_networks": m.internalNetworks = try networks(v, "internal_networks")
+            default: throw fail(k, "unknown key '\(k.string ?? "?")' (\(keys.joined(separator: ", ")))")
             }
         }
         return m

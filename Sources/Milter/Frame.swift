@@ -47,6 +47,18 @@ public struct MilterFrame: Hashable, Sendable {
         out.append(0)
     }
 
+    /// The frame length in a length field (command byte plus data), checked: any stream decoder calls this as
+    /// soon as the four bytes are in, before buffering the data.
+    ///
+    /// - Throws: ``MilterError`` `.emptyFrame` for zero, `.frameTooLarge` above `limit`.
+    public static func checkedLength(_ declared: UInt32, limit: Limit) throws -> Int {
+        guard declared > 0 else { throw MilterError(.emptyFrame, "frame length is zero") }
+        guard let length = Int(exactly: declared), limit.allows(length) else {
+            throw MilterError(.frameTooLarge, "\(limit.name): \(declared) exceeds \(limit.maximum)")
+        }
+        return length
+    }
+
     /// A command byte for messages: the character when printable, else its hex value.
     static func printable(_ byte: UInt8) -> String {
         (0x21...0x7E).contains(byte) ? "'\(Character(Unicode.Scalar(byte)))'" : "0x\(String(byte, radix: 16))"
@@ -91,12 +103,9 @@ public struct MilterFrameDecoder: Sendable {
         if let failure { throw failure }
         var cursor = ByteCursor(buffer[readIndex...])
         guard cursor.remaining >= 4 else { return nil }
-        let declared = try cursor.readUInt32BE()
-        guard declared > 0 else { return try fail(MilterError(.emptyFrame, "frame length is zero")) }
-        guard let length = Int(exactly: declared), maxFrameBytes.allows(length) else {
-            return try fail(
-                MilterError(.frameTooLarge, "\(maxFrameBytes.name): \(declared) exceeds \(maxFrameBytes.maximum)")
-            )
+        let length: Int
+        do { length = try MilterFrame.checkedLength(try cursor.readUInt32BE(), limit: maxFrameBytes) } catch {
+            return try fail(error)
         }
         guard cursor.remaining >= length else { return nil }
         let command = try cursor.readUInt8()
@@ -109,7 +118,8 @@ public struct MilterFrameDecoder: Sendable {
         return MilterFrame(command: command, data: data)
     }
 
-    private mutating func fail(_ error: MilterError) throws -> MilterFrame? {
+    private mutating func fail(_ error: any Error) throws -> MilterFrame? {
+        let error = error as? MilterError ?? MilterError(.malformedCommand, "\(error)")
         failure = error
         throw error
     }

@@ -11,6 +11,9 @@ public struct MilterLimits: Sendable, Hashable {
     public var maxFrameBytes: Limit
     /// The most body bytes kept per message; the rest is counted and ``MilterMessage/bodyTruncated`` is set.
     public var maxBodyBytes: Limit
+    /// The most body bytes held in memory per message; beyond it the session hands the body to the caller's
+    /// spool (``MilterSessionAction/spool(_:)``).
+    public var memoryBodyBytes: Limit
     /// The most header bytes (names plus values) kept per message.
     public var maxHeaderBytes: Limit
     /// The most recipients kept per message.
@@ -19,15 +22,17 @@ public struct MilterLimits: Sendable, Hashable {
     public init(
         maxFrameBytes: Limit = Limit("milter.maxFrameBytes", 65_535 + 1024),
         maxBodyBytes: Limit = Limit("milter.maxBodyBytes", 32 << 20),
+        memoryBodyBytes: Limit = Limit("milter.memoryBodyBytes", 1 << 20),
         maxHeaderBytes: Limit = Limit("milter.maxHeaderBytes", 1 << 20),
         maxRecipients: Limit = Limit("milter.maxRecipients", 10_000)
     ) {
         self.maxFrameBytes = maxFrameBytes
         self.maxBodyBytes = maxBodyBytes
+        self.memoryBodyBytes = memoryBodyBytes
         self.maxHeaderBytes = maxHeaderBytes
         self.maxRecipients = maxRecipients
     }
 
-    /// The defaults: 66,559-byte frames, 32 MiB body, 1 MiB headers, 10,000 recipients.
+    /// The defaults: 66,559-byte frames, 32 MiB body (1 MiB in memory), 1 MiB headers, 10,000 recipients.
     public static let `default` = MilterLimits()
 }

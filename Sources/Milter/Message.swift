@@ -53,8 +53,11 @@ public struct MilterMessage: Hashable, Sendable {
     public var headers: [MilterHeader]
     /// More header bytes came than `milter.maxHeaderBytes`; the rest were dropped.
     public var headersTruncated: Bool
-    /// The body bytes kept (CRLF line ends as the MTA sends them).
+    /// The body bytes kept in memory (CRLF line ends as the MTA sends them): the whole body kept, or, when the
+    /// body was spooled, the part after the first ``spooledBodyByteCount`` bytes.
     public var body: [UInt8]
+    /// How many body bytes went to the caller's spool (``MilterSessionAction/spool(_:)``) before ``body``.
+    public var spooledBodyByteCount: Int
     /// Every body byte the MTA sent, kept or not.
     public var bodyByteCount: Int
     /// More body bytes came than `milter.maxBodyBytes` (or the filter asked the MTA to skip the rest).
@@ -72,6 +75,7 @@ public struct MilterMessage: Hashable, Sendable {
         self.headers = []
         self.headersTruncated = false
         self.body = []
+        self.spooledBodyByteCount = 0
         self.bodyByteCount = 0
         self.bodyTruncated = false
         self.headerValuesKeepLeadingSpace = headerValuesKeepLeadingSpace
@@ -107,10 +111,10 @@ public struct MilterMessage: Hashable, Sendable {
     /// The client IP: `{client_addr}` or else the connect command's address.
     public var clientAddress: String? { macro("client_addr") ?? connection.address }
 
-    /// The message as RFC 5322 bytes: the headers kept (CRLF-terminated), an empty line, the body kept.
-    public var rfc822: [UInt8] {
+    /// The headers kept as RFC 5322 text (each CRLF-terminated) and the empty line after them.
+    public var headerBlock: [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(body.count + headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.count + 4 } + 2)
+        out.reserveCapacity(headers.reduce(0) { $0 + $1.name.utf8.count + $1.value.count + 4 } + 2)
         for header in headers {
             out.append(contentsOf: header.name.utf8)
             out.append(UInt8(ascii: ":"))
@@ -119,6 +123,13 @@ public struct MilterMessage: Hashable, Sendable {
             out.append(contentsOf: [0x0D, 0x0A])
         }
         out.append(contentsOf: [0x0D, 0x0A])
+        return out
+    }
+
+    /// The message as RFC 5322 bytes: the header block and the body kept in memory (with a spooled body, the
+    /// caller puts the spool between them).
+    public var rfc822: [UInt8] {
+        var out = headerBlock
         out.append(contentsOf: body)
         return out
     }

@@ -7,6 +7,10 @@ public enum MilterSessionAction: Hashable, Sendable {
     case endOfMessage(MilterMessage)
     /// The MTA quit: close the connection.
     case close
+    /// The body outgrew `milter.memoryBodyBytes`: append these bytes to the message's spool file. They are not
+    /// kept in the message; at its end, ``MilterMessage/spooledBodyByteCount`` says how many precede
+    /// ``MilterMessage/body``.
+    case spool([UInt8])
 }
 
 /// The protocol state of one MTA connection: which command may come next, what was negotiated, and the message
@@ -197,19 +201,24 @@ public struct MilterSession: Sendable {
         case .body(let chunk):
             try requireMessage(command, in: [.mail, .recipient, .data, .headers, .endOfHeaders, .body])
             stage = .body
-            appendBody(chunk)
-            if protocolFlags.contains(.noReplyBody) { return [] }
-            if message.bodyTruncated, protocolFlags.contains(.skip) { return [.reply(.skip)] }
-            return [.reply(.continue)]
+            var actions = appendBody(chunk)
+            if protocolFlags.contains(.noReplyBody) { return actions }
+            if message.bodyTruncated, protocolFlags.contains(.skip) {
+                actions.append(.reply(.skip))
+            } else {
+                actions.append(.reply(.continue))
+            }
+            return actions
 
         case .endOfBody(let chunk):
             try requireMessage(command, in: inMessage)
-            appendBody(chunk)
+            var actions = appendBody(chunk)
             var finished = message
             finished.connection = connection
             finished.macrosByStage.merge(connectionMacros) { messageLevel, _ in messageLevel }
             endMessage()
-            return [.endOfMessage(finished)]
+            actions.append(.endOfMessage(finished))
+            return actions
 
         case .abort:
             try require(command, notIn: [.awaitingNegotiation, .closed])
@@ -270,15 +279,26 @@ public struct MilterSession: Sendable {
         if inMessage.contains(stage) { stage = .helo }
     }
 
-    private mutating func appendBody(_ chunk: [UInt8]) {
+    /// Keeps `chunk` up to `milter.maxBodyBytes` in all; once the part in memory would outgrow
+    /// `milter.memoryBodyBytes`, hands it (and every later chunk) to the caller's spool instead.
+    private mutating func appendBody(_ chunk: [UInt8]) -> [MilterSessionAction] {
         message.bodyByteCount += chunk.count
-        let room = configuration.limits.maxBodyBytes.maximum - message.body.count
-        if chunk.count <= room {
-            message.body.append(contentsOf: chunk)
-        } else {
-            message.body.append(contentsOf: chunk.prefix(max(0, room)))
-            message.bodyTruncated = true
+        let kept = message.spooledBodyByteCount + message.body.count
+        let room = max(0, configuration.limits.maxBodyBytes.maximum - kept)
+        let taken = chunk.count <= room ? chunk[...] : chunk.prefix(room)
+        if taken.count < chunk.count { message.bodyTruncated = true }
+        guard !taken.isEmpty else { return [] }
+        if message.spooledBodyByteCount == 0,
+            configuration.limits.memoryBodyBytes.allows(message.body.count + taken.count)
+        {
+            message.body.append(contentsOf: taken)
+            return []
         }
+        var out = message.body
+        message.body = []
+        out.append(contentsOf: taken)
+        message.spooledBodyByteCount += out.count
+        return [.spool(out)]
     }
 
     private func reply(unless flag: MilterProtocolFlags) -> [MilterSessionAction] {

@@ -4,19 +4,23 @@ import Foundation
 import Inspection
 
 @main
-struct Emoguard: ParsableCommand {
+struct Emoguard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "emoguard",
         abstract: "Stops Emotet-class malspam and finds the machines it infected.",
         version: emoguardVersion,
-        subcommands: [Scan.self, Check.self, Intel.self, Explain.self],
+        subcommands: [Scan.self, Check.self, Intel.self, Explain.self, MilterCommand.self],
         defaultSubcommand: nil)
 
     /// Runs the command; usage errors exit with 2 (as clamscan's errors do), not ArgumentParser's 64.
-    static func main() {
+    static func main() async {
         do {
             var command = try parseAsRoot()
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch {
             if exitCode(for: error) == .validationFailure {
                 FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
