@@ -14,6 +14,8 @@ public struct MilterError: Error, Hashable, CustomStringConvertible, Sendable {
         public static let frameTooLarge = Code("frame-too-large")
         /// A frame's length field is zero (there is not even a command byte).
         public static let emptyFrame = Code("empty-frame")
+        /// The stream ended inside a frame.
+        public static let truncatedFrame = Code("truncated-frame")
         /// A command's data does not have the shape its command byte requires (missing NUL, short integers,
         /// trailing bytes).
         public static let malformedCommand = Code("malformed-command")

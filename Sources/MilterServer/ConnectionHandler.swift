@@ -218,11 +218,12 @@ public final class MilterConnectionHandler: ChannelInboundHandler, RemovableChan
         let policy = runtime.current.policy
         var decision = policy.decide(outcome, for: message)
         decision.responses = decision.responses.filter { session.permits($0) }
+        // Logged before the answer goes out, so that whoever sees the answer finds the log line.
+        record(decision, message: message, size: pending.size, started: pending.started)
         if !closed {
             for response in decision.responses { context.write(wrapOutboundOut(response), promise: nil) }
             context.flush()
         }
-        record(decision, message: message, size: pending.size, started: pending.started)
         logger[metadataKey: "queue_id"] = nil
 
         let frames = held

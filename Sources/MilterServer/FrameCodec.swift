@@ -34,8 +34,15 @@ public struct MilterFrameByteDecoder: NIOSingleStepByteToMessageDecoder {
         return MilterFrame(command: command, data: data)
     }
 
+    /// At the end of the stream: a last whole frame, or `truncated-frame` when bytes of an incomplete one remain.
     public mutating func decodeLast(buffer: inout ByteBuffer, seenEOF: Bool) throws -> MilterFrame? {
-        try decode(buffer: &buffer)
+        if let frame = try decode(buffer: &buffer) { return frame }
+        guard buffer.readableBytes == 0 else {
+            let count = buffer.readableBytes
+            buffer.moveReaderIndex(forwardBy: count)
+            throw MilterError(.truncatedFrame, "the stream ended \(count) bytes into a frame")
+        }
+        return nil
     }
 }
 

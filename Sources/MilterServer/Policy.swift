@@ -32,6 +32,12 @@ public struct InfectedSenderEvent: Sendable, Hashable, Codable {
     public var sender: String?
     /// Why the sender counts as internal: `sasl-user`, `internal-network`, `own-domain`.
     public var reasons: [String]
+
+    enum CodingKeys: String, CodingKey {
+        case sender, reasons
+        case clientAddress = "client_addr"
+        case saslUser = "sasl_user"
+    }
 }
 
 /// The answer to one message: the replies to send after its end, in order (header changes and quarantine before
