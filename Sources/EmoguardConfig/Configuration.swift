@@ -327,7 +327,12 @@ private struct Reader {
             case "on_oversize": m.onOversize = try action(v, "on_oversize", allowed: [.accept, .tag, .reject, .tempfail])
             case "reject_reply": m.rejectReply = try reply(v, "reject_reply", klass: "5")
             case "tempfail_reply": m.tempfailReply = try reply(v, "tempfail_reply", klass: "4")
-            case "subject_prefix": m.subjectPrefix = try optionalString(v)
+            case "subject_prefix":
+                // Kept as written: a prefix usually ends with a space.
+                guard case .scalar(let scalar) = v, !scalar.string.contains(where: { $0 == "\r" || $0 == "\n" }) else {
+                    throw fail(v, "subject_prefix: expected one line of text")
+                }
+                m.subjectPrefix = isNull(v) || scalar.string.isEmpty ? nil : scalar.string
             case "max_message_bytes": m.maxMessageBytes = try count(v, "max_message_bytes")
             case "memory_body_bytes": m.memoryBodyBytes = try count(v, "memory_body_bytes")
             case "scan_timeout": m.scanTimeout = try number(v, "scan_timeout")

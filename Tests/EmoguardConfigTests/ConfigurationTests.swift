@@ -89,4 +89,55 @@ import Testing
     @Test func aMissingFileIsAnError() {
         #expect(throws: ConfigurationError.self) { try EmoguardConfiguration(contentsOf: "/nonexistent/emoguard.yaml") }
     }
+
+    @Test func milterSection() throws {
+        let c = try EmoguardConfiguration(
+            yaml: """
+                milter:
+                  on_clean: accept
+                  on_suspicious: quarantine
+                  on_malicious: tempfail
+                  on_error: tempfail
+                  on_oversize: reject
+                  reject_reply: "554 5.7.0 No thanks"
+                  tempfail_reply: "450 4.7.0 Later"
+                  subject_prefix: "[SUSPICIOUS] "
+                  max_message_bytes: 1000000
+                  memory_body_bytes: 65536
+                  scan_timeout: 2.5
+                  mode: both
+                  trusted_networks: [192.0.2.0/24, "2001:db8::/32"]
+                  skip_authenticated: true
+                  internal_networks: [10.0.0.0/8]
+                """, source: "t.yaml")
+        let m = c.milter
+        #expect(m.onClean == .accept && m.onSuspicious == .quarantine && m.onMalicious == .tempfail)
+        #expect(m.onError == .tempfail && m.onOversize == .reject)
+        #expect(m.rejectReply == "554 5.7.0 No thanks" && m.tempfailReply == "450 4.7.0 Later")
+        #expect(m.subjectPrefix == "[SUSPICIOUS] ")
+        #expect(m.maxMessageBytes == 1_000_000 && m.memoryBodyBytes == 65536 && m.scanTimeout == 2.5)
+        #expect(m.mode == .both && m.skipAuthenticated)
+        #expect(m.trustedNetworks.map(\.description) == ["192.0.2.0/24", "2001:db8::/32"])
+        #expect(m.internalNetworks.first?.contains("10.20.30.40") == true)
+    }
+
+    @Test func milterSectionErrorsNameTheLine() {
+        func error(_ yaml: String) -> ConfigurationError? {
+            do {
+                _ = try EmoguardConfiguration(yaml: yaml, source: "t.yaml")
+                return nil
+            } catch { return error as? ConfigurationError }
+        }
+        #expect(error("milter:\n  on_clean: reject\n")?.line == 2)  // clean mail is accepted or tagged only
+        #expect(error("milter:\n  on_error: quarantine\n")?.line == 2)
+        #expect(error("milter:\n  reject_reply: \"451 4.7.1 wrong class\"\n")?.line == 2)
+        #expect(error("milter:\n  tempfail_reply: \"550 5.7.1 wrong class\"\n")?.line == 2)
+        #expect(error("milter:\n  reject_reply: \"55x oops\"\n") != nil)
+        #expect(error("milter:\n  max_message_bytes: -5\n")?.line == 2)
+        #expect(error("milter:\n  scan_timeout: 0\n")?.line == 2)
+        #expect(error("milter:\n  mode: sideways\n")?.line == 2)
+        #expect(error("milter:\n  trusted_networks: [10.0.0.0/40]\n")?.reason.contains("10.0.0.0/40") == true)
+        #expect(error("milter:\n  skip_authenticated: maybe\n")?.line == 2)
+        #expect(error("milter:\n\n  on_everything: tag\n")?.line == 3)
+    }
 }
