@@ -3,7 +3,7 @@
 #
 # Each script starts with "--!" lines: the `milter:` section of the configuration it needs. For each script this
 # starts `emoguard milter` on a free loopback port with that configuration, waits until it listens, runs the script
-# with Debian's miltertest, checks the "--@" patterns against the milter's log, stops the milter with SIGTERM and
+# with Debian's miltertest ("--% unix": on a Unix socket), checks the "--@" patterns against the milter's log, stops the milter with SIGTERM and
 # prints PASS or FAIL. Exit status: 0 when every script passed.
 #
 #   EMOGUARD=/path/to/emoguard bash Tests/Integration/miltertest.sh [NAME...]     # default: .build/debug/emoguard
@@ -39,17 +39,18 @@ free_port() {
   python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# start_milter CONFIG LOG: starts the milter in the background, sets MILTER_PID and SOCKET; 1 when it does not come up.
+# start_milter CONFIG LOG [SOCKET]: starts the milter in the background (by default on a free loopback port), sets
+# MILTER_PID and SOCKET; 1 when it does not come up within 30 s.
 start_milter() {
-  local config=$1 log=$2 port i
-  port=$(free_port)
-  SOCKET="inet:$port@127.0.0.1"
+  local config=$1 log=$2 i before
+  SOCKET=${3:-inet:$(free_port)@127.0.0.1}
   mkdir -p "$WORK/spool"
+  before=$(grep -c "listening on" "$log" 2>/dev/null)
   "$EMOGUARD" milter --listen "$SOCKET" --config "$config" --spool-dir "$WORK/spool" --log-level debug \
     >>"$log" 2>&1 &
   MILTER_PID=$!
   for ((i = 0; i < 300; i++)); do
-    if grep -q "listening on" "$log" 2>/dev/null && (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    if [ "$(grep -c "listening on" "$log" 2>/dev/null)" -gt "$before" ] && listening "$SOCKET"; then
       return 0
     fi
     kill -0 "$MILTER_PID" 2>/dev/null || { wait "$MILTER_PID"; echo "  milter exited with status $? before listening" >>"$log"; MILTER_PID=; return 1; }
@@ -57,6 +58,15 @@ start_milter() {
   done
   echo "  milter not listening on $SOCKET after 30 s" >>"$log"
   return 1
+}
+
+# listening SOCKET: can we connect (inet:PORT@HOST or unix:PATH)?
+listening() {
+  case $1 in
+    inet:*) local p=${1#inet:}; (exec 3<>"/dev/tcp/${p#*@}/${p%@*}") 2>/dev/null ;;
+    unix:*) python3 -c 'import socket, sys; s = socket.socket(socket.AF_UNIX); s.connect(sys.argv[1])' "${1#unix:}" 2>/dev/null ;;
+    *) return 1 ;;
+  esac
 }
 
 # stop_milter LOG: SIGTERM, then SIGKILL after 10 s; 1 when it had to be killed.
@@ -109,9 +119,19 @@ for name in "${names[@]}"; do
   start=$(date +%s.%N)
   ok=1
   why=
-  if ! start_milter "$config" "$log"; then
+  # "--% unix": listen on a Unix socket, and leave a stale socket file first (a milter killed with SIGKILL), which
+  # the next start must cope with.
+  socket=
+  if grep -q '^--% unix' "$script"; then
+    socket=unix:$WORK/$name.sock
+    if start_milter "$config" "$log" "$socket"; then
+      kill -KILL "$MILTER_PID"; wait "$MILTER_PID" 2>/dev/null; MILTER_PID=
+      echo "  (killed with SIGKILL; socket file left: $([ -S "${socket#unix:}" ] && echo yes || echo no))" >>"$log"
+    fi
+  fi
+  if ! start_milter "$config" "$log" $socket; then
     ok=0
-    why="the milter did not start"
+    why="the milter did not start${socket:+ on $socket}"
   else
     if ! miltertest -D "SOCKET=$SOCKET" -D "EXAMPLES=$ROOT/Examples" -D "LIB=$SCRIPTS/lib.lua" \
         -D "SCRIPT=$script" -s "$WORK/wrap.lua" >"$out" 2>&1; then
@@ -130,6 +150,12 @@ for name in "${names[@]}"; do
     if ! stop_milter "$log"; then
       ok=0
       why="${why:+$why; }no clean shutdown on SIGTERM"
+    fi
+    left=$(find "$WORK/spool" -type f | wc -l)
+    if [ "$left" -ne 0 ]; then
+      ok=0
+      why="${why:+$why; }$left file(s) left in --spool-dir after the milter stopped"
+      find "$WORK/spool" -type f -exec rm -f {} +
     fi
   fi
   secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')

@@ -7,6 +7,9 @@
 #   quarantine   with on_malicious: quarantine it is accepted into Postfix's hold queue, tagged, not delivered
 #   milter-down  with the milter stopped the client gets 451 4.7.1 and nothing is delivered
 #   milter-back  after a restart the same mail is delivered
+#   large        a 3 MB clean mail (spooled by the milter) is delivered intact and tagged; the spool is empty after
+#   observe      --verdict-log has a JSON line per message, --metrics serves samples
+#   reload       SIGHUP picks up a changed configuration (on_malicious: tempfail -> 451 4.7.1)
 #   chaos        CHAOS_N messages (default 200) while the milter is SIGKILLed and restarted (chaos.py)
 #
 #   EMOGUARD=/path/to/emoguard bash Tests/Integration/postfix.sh     # default: .build/debug/emoguard
@@ -56,6 +59,8 @@ free_port() {
 SMTP_PORT=$(free_port)
 MILTER_PORT=$(free_port)
 while [ "$MILTER_PORT" = "$SMTP_PORT" ]; do MILTER_PORT=$(free_port); done
+METRICS_PORT=$(free_port)
+while [ "$METRICS_PORT" = "$SMTP_PORT" ] || [ "$METRICS_PORT" = "$MILTER_PORT" ]; do METRICS_PORT=$(free_port); done
 MILTER_SOCKET="inet:$MILTER_PORT@127.0.0.1"     # the milter's --listen syntax
 POSTFIX_MILTER="inet:127.0.0.1:$MILTER_PORT"    # Postfix's
 
@@ -89,6 +94,7 @@ start_milter() {
   local before
   before=$(grep -c "listening on" "$MILTER_LOG")
   "$EMOGUARD" milter --listen "$MILTER_SOCKET" --config "$config" --spool-dir "$DIR/spool-milter" \
+    --verdict-log "$DIR/verdicts.jsonl" --metrics "inet:$METRICS_PORT@127.0.0.1" \
     --log-level info >>"$MILTER_LOG" 2>&1 &
   MILTER_PID=$!
   for ((i = 0; i < 300; i++)); do
@@ -328,6 +334,57 @@ else
   fail reject "expected 550 5.7.1, got: $(grep -E '^<(\*\*|-)' <<<"$out" | tail -n 2 | tr '\n' ' ')"
 fi
 
+# (a') a large clean mail (3 MB, over memory_body_bytes: spooled): delivered intact and tagged; no spool file left.
+marker=large-$$-$RANDOM
+big=$DIR/msgs/$marker.eml
+python3 - "$big" "$marker" <<'PY'
+import sys
+path, marker = sys.argv[1], sys.argv[2]
+with open(path, "w") as f:
+    f.write(f"X-IT-Marker: {marker}\nFrom: Alice <alice@sender.example.org>\nTo: user@example.test\n"
+            f"Subject: Minutes of the meeting\nDate: Tue, 07 Mar 2023 10:15:00 +0900\n"
+            f"Message-ID: <{marker}@emoguard-it.example.test>\nMIME-Version: 1.0\n"
+            f"Content-Type: text/plain; charset=us-ascii\n\n")
+    for i in range(40000):
+        f.write(f"{i:06d} The committee discussed the budget for the next quarter and agreed.\n")
+PY
+out=$(send "$big")
+if ! grep -q "^<- *250 .*queued as" <<<"$out"; then
+  fail large "not accepted: $(grep -E '^<(\*\*|-)' <<<"$out" | tail -n 2 | tr '\n' ' ')"
+elif ! wait_delivered "$marker" 30; then
+  fail large "accepted but not in the Maildir after 30 s"
+else
+  f=$(delivered_file "$marker")
+  lines=$(grep -c "The committee discussed" "$f")
+  verdict=$(sed -n 's/^X-Emoguard-Verdict: *//p' "$f" | head -n 1)
+  leftovers=$(find "$DIR/spool-milter" -type f | wc -l)
+  if [ "$verdict" = clean ] && [ "$lines" -eq 40000 ] && [ "$leftovers" -eq 0 ]; then
+    pass large "$(($(stat -c %s "$big") / 1024)) KiB delivered intact, tagged clean, spool folder empty afterwards"
+  else
+    fail large "verdict '$verdict', $lines of 40000 body lines delivered, $leftovers file(s) left in --spool-dir"
+  fi
+fi
+
+# (a'') the verdict log has one JSON object per message so far, and the metrics endpoint answers.
+if python3 - "$DIR/verdicts.jsonl" "http://127.0.0.1:$METRICS_PORT/metrics" >"$DIR/observe.out" 2>&1 <<'PY'
+import json, sys, urllib.request
+path, url = sys.argv[1], sys.argv[2]
+lines = [l for l in open(path, encoding="utf-8") if l.strip()]
+objs = [json.loads(l) for l in lines]
+text = "\n".join(lines)
+assert len(objs) >= 3, f"{len(objs)} verdict log line(s), expected 3 (clean, reject, large)"
+assert "clean" in text and "malicious" in text, "no clean and malicious verdicts in the verdict log"
+body = urllib.request.urlopen(url, timeout=10).read().decode()
+metrics = [l for l in body.splitlines() if l and not l.startswith("#")]
+assert metrics, "the metrics endpoint returned no samples"
+print(f"{len(objs)} verdict log lines, {len(metrics)} metric samples")
+PY
+then
+  pass observe "$(tail -n 1 "$DIR/observe.out")"
+else
+  fail observe "$(tail -n 1 "$DIR/observe.out")"
+fi
+
 # (b') on_malicious: quarantine: accepted, on hold in Postfix, not delivered.
 stop_milter
 if ! start_milter "$cfg_quarantine"; then
@@ -377,7 +434,9 @@ if grep -qE "^<(\*\*|-) *451 4\.7\.1" <<<"$out"; then
 else
   fail milter-down "expected 451 4.7.1, got: $(grep -E '^<(\*\*|-)' <<<"$out" | tail -n 2 | tr '\n' ' ')"
 fi
-if ! start_milter "$cfg_reject"; then
+cfg_live=$(write_config live "on_clean: tag" "on_suspicious: tag" "on_malicious: reject" "on_error: tempfail" \
+  "reject_reply: \"$REJECT_REPLY\"")
+if ! start_milter "$cfg_live"; then
   fail milter-back "the milter did not start again"
 else
   out=$(send "$msg")
@@ -390,6 +449,26 @@ else
     fi
   else
     fail milter-back "not delivered after the restart: $(grep -E '^<(\*\*|-)' <<<"$out" | tail -n 2 | tr '\n' ' ')"
+  fi
+fi
+
+# (c') SIGHUP reloads the configuration: on_malicious switched from reject to tempfail.
+if [ -n "$MILTER_PID" ]; then
+  write_config live "on_clean: tag" "on_suspicious: tag" "on_malicious: tempfail" "on_error: tempfail" \
+    "tempfail_reply: \"451 4.7.1 Message could not be scanned, try again later\"" >/dev/null
+  kill -HUP "$MILTER_PID"
+  sleep 1
+  marker=reload-$$-$RANDOM
+  out=$(send "$(message "$EXAMPLES/emotet-style-reply.eml" "$marker")")
+  if grep -qE "^<(\*\*|-) *451 4\.7\.1" <<<"$out" && kill -0 "$MILTER_PID" 2>/dev/null; then
+    sleep 0.5
+    if [ "$(copies "$marker")" -eq 0 ]; then
+      pass reload "after SIGHUP the Emotet-style mail got $(grep -E '^<(\*\*|-) *451' <<<"$out" | head -n 1 | sed 's/^<[-*]* *//')"
+    else
+      fail reload "451 given, but the mail was delivered"
+    fi
+  else
+    fail reload "after SIGHUP (on_malicious: tempfail) expected 451 4.7.1, got: $(grep -E '^<(\*\*|-)' <<<"$out" | tail -n 2 | tr '\n' ' ')"
   fi
 fi
 

@@ -87,7 +87,7 @@ function plain_message(marker)
   return headers, body
 end
 
-local function expect_continue(conn, step)
+function expect_continue(conn, step)
   local r = mt.getreply(conn)
   if r ~= SMFIR_CONTINUE then
     fail(step .. ": expected SMFIR_CONTINUE, got " .. reply_name(r))
@@ -209,4 +209,58 @@ function expect_replycode(conn, code, ext, text)
   check(r == SMFIR_REPLYCODE, "end of message: expected SMFIR_REPLYCODE, got " .. reply_name(r))
   check(mt.eom_check(conn, MT_SMTPREPLY, code, ext, text),
         "the SMTP reply is not \"" .. code .. " " .. ext .. " " .. text .. "\"")
+end
+
+-- A plain-text mail with a body of about n bytes (numbered lines of ordinary prose).
+function big_plain_message(n, marker)
+  local headers = plain_message(marker)
+  local lines = {}
+  local size = 0
+  local i = 0
+  while size < n do
+    local line = string.format("%07d The committee discussed the budget for the next quarter and agreed.\r\n", i)
+    lines[#lines + 1] = line
+    size = size + #line
+    i = i + 1
+  end
+  return headers, table.concat(lines)
+end
+
+-- Sends the envelope and headers, then the body in 65535-byte chunks, stopping early if the milter answers a
+-- chunk with anything but continue (returned), else end of message (returns nil; see mt.getreply).
+function send_message_early(conn, headers, body, opts)
+  opts = opts or {}
+  local qid = opts.queue_id or "4XIT0000001"
+  mt.macro(conn, SMFIC_MAIL, "{mail_addr}", "alice@sender.example.org", "i", qid)
+  if not mt.test_option(conn, SMFIP_NOMAIL) then
+    check(mt.mailfrom(conn, "<alice@sender.example.org>") == nil, "mt.mailfrom failed")
+    expect_continue(conn, "mail")
+  end
+  if not mt.test_option(conn, SMFIP_NORCPT) then
+    check(mt.rcptto(conn, "<user@example.test>") == nil, "mt.rcptto failed")
+    expect_continue(conn, "rcpt")
+  end
+  if not mt.test_option(conn, SMFIP_NOHDRS) then
+    for _, h in ipairs(headers) do
+      check(mt.header(conn, h.name, h.value) == nil, "mt.header failed")
+      expect_continue(conn, "header " .. h.name)
+    end
+  end
+  if not mt.test_option(conn, SMFIP_NOEOH) then
+    check(mt.eoh(conn) == nil, "mt.eoh failed")
+    expect_continue(conn, "eoh")
+  end
+  if not mt.test_option(conn, SMFIP_NOBODY) then
+    local i = 1
+    while i <= #body do
+      check(mt.bodystring(conn, body:sub(i, i + 65534)) == nil, "mt.bodystring failed")
+      local r = mt.getreply(conn)
+      if r == SMFIR_SKIP then break end
+      if r ~= SMFIR_CONTINUE then return r end
+      i = i + 65535
+    end
+  end
+  mt.macro(conn, string.byte("E"), "i", qid, "{client_addr}", "203.0.113.25")
+  check(mt.eom(conn) == nil, "mt.eom failed")
+  return nil
 end
