@@ -9,12 +9,13 @@
 #   milter-back  after a restart the same mail is delivered
 #   large        a 3 MB clean mail (spooled by the milter) is delivered intact and tagged; the spool is empty after
 #   observe      --verdict-log has a JSON line per message, --metrics serves samples
+#   drain        SIGTERM while a message is being scanned: it is answered and delivered, then the milter exits 0
 #   reload       SIGHUP picks up a changed configuration (on_malicious: tempfail -> 451 4.7.1)
 #   chaos        CHAOS_N messages (default 200) while the milter is SIGKILLed and restarted (chaos.py)
 #
 #   EMOGUARD=/path/to/emoguard bash Tests/Integration/postfix.sh     # default: .build/debug/emoguard
 #   CHAOS_N=0 skips the chaos test; CHAOS_SECS (default 20) is the least time the chaos test spreads its messages
-#   over, so that the milter gets killed often (every 0.2-2 s); KEEP=1 keeps the temporary folder (maillog, milter log, Maildir).
+#   over, so that the milter gets killed often (every 0.2-2 s); CHAOS_THREADS (default 4) SMTP connections; KEEP=1 keeps the temporary folder (maillog, milter log, Maildir).
 # Needs root, postfix, swaks, python3. Exit status 0 when every check passed.
 set -uo pipefail
 
@@ -23,6 +24,7 @@ ROOT=$(cd "$HERE/../.." && pwd)
 EMOGUARD=${EMOGUARD:-$ROOT/.build/debug/emoguard}
 CHAOS_N=${CHAOS_N:-200}
 CHAOS_SECS=${CHAOS_SECS:-20}
+CHAOS_THREADS=${CHAOS_THREADS:-4}
 EXAMPLES=$ROOT/Examples
 
 die() { echo "postfix.sh: $*" >&2; exit 2; }
@@ -385,6 +387,39 @@ else
   fail observe "$(tail -n 1 "$DIR/observe.out")"
 fi
 
+# (a3) SIGTERM while a message is being scanned: it still gets its answer (delivered, tagged), then the milter exits.
+marker=drain-$$-$RANDOM
+sed "s/^X-IT-Marker: .*/X-IT-Marker: $marker/; s/^Message-ID: .*/Message-ID: <$marker@emoguard-it.example.test>/" \
+  "$big" >"$DIR/msgs/$marker.eml"
+send "$DIR/msgs/$marker.eml" >"$DIR/drain.out" &
+swaks_pid=$!
+# The 3 MB upload takes well under a second; the scan of it (debug build) a few seconds.
+for ((i = 0; i < 50; i++)); do
+  grep -q "^ -> \.$" "$DIR/drain.out" 2>/dev/null && break
+  sleep 0.1
+done
+sleep 0.3
+kill -TERM "$MILTER_PID"
+wait "$swaks_pid"
+exited=
+for ((i = 0; i < 300; i++)); do
+  if ! kill -0 "$MILTER_PID" 2>/dev/null; then exited=1; break; fi
+  sleep 0.1
+done
+if [ -n "$exited" ]; then wait "$MILTER_PID"; status=$?; else status=running; kill -KILL "$MILTER_PID"; fi
+MILTER_PID=
+out=$(cat "$DIR/drain.out")
+ms=$(grep "size=30" "$MILTER_LOG" | grep -o "ms=[0-9]*" | tail -n 1)
+if ! grep -q "^<- *250 .*queued as" <<<"$out"; then
+  fail drain "the message in flight at SIGTERM got: $(grep -E '^<(\*\*|-)' <<<"$out" | tail -n 2 | tr '\n' ' ')"
+elif ! wait_delivered "$marker" 30 || ! grep -q "^X-Emoguard-Verdict: clean" "$(delivered_file "$marker")"; then
+  fail drain "accepted at SIGTERM, but not delivered tagged clean"
+elif [ "$status" != 0 ]; then
+  fail drain "the message got its answer, but the milter's exit after SIGTERM: $status"
+else
+  pass drain "the message being scanned at SIGTERM (${ms:-ms=?}) was answered and delivered tagged; the milter then exited 0"
+fi
+
 # (b') on_malicious: quarantine: accepted, on hold in Postfix, not delivered.
 stop_milter
 if ! start_milter "$cfg_quarantine"; then
@@ -456,8 +491,14 @@ fi
 if [ -n "$MILTER_PID" ]; then
   write_config live "on_clean: tag" "on_suspicious: tag" "on_malicious: tempfail" "on_error: tempfail" \
     "tempfail_reply: \"451 4.7.1 Message could not be scanned, try again later\"" >/dev/null
+  reloads=$(grep -ci "reload" "$MILTER_LOG")
   kill -HUP "$MILTER_PID"
-  sleep 1
+  # Wait for the milter to log the reload (10 s at most), then a moment for it to take effect.
+  for ((i = 0; i < 100; i++)); do
+    [ "$(grep -ci "reload" "$MILTER_LOG")" -gt "$reloads" ] && break
+    sleep 0.1
+  done
+  sleep 0.2
   marker=reload-$$-$RANDOM
   out=$(send "$(message "$EXAMPLES/emotet-style-reply.eml" "$marker")")
   if grep -qE "^<(\*\*|-) *451 4\.7\.1" <<<"$out" && kill -0 "$MILTER_PID" 2>/dev/null; then
@@ -482,7 +523,7 @@ if [ "$CHAOS_N" -gt 0 ]; then
     "reject_reply: \"$REJECT_REPLY\"")
   echo "=== $(date +%T) chaos test" >>"$MILTER_LOG"
   if python3 "$HERE/chaos.py" --smtp-port "$SMTP_PORT" --postfix-config "$PF" --maildir "$MAILDIR" \
-    --examples "$EXAMPLES" --milter-log "$MILTER_LOG" --milter-port "$MILTER_PORT" --n "$CHAOS_N" --seconds "$CHAOS_SECS" --threads 4 \
+    --examples "$EXAMPLES" --milter-log "$MILTER_LOG" --milter-port "$MILTER_PORT" --n "$CHAOS_N" --seconds "$CHAOS_SECS" --threads "$CHAOS_THREADS" \
     -- "$EMOGUARD" milter --listen "$MILTER_SOCKET" --config "$cfg_chaos" --spool-dir "$DIR/spool-milter" \
     --log-level info >"$DIR/chaos.out" 2>&1; then
     pass chaos "$(grep '^chaos: sent' "$DIR/chaos.out" | sed 's/^chaos: //') [$(($(date +%s) - c0)) s]"
