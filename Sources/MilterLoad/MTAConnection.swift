@@ -152,13 +152,14 @@ final class MTAConnection {
             "{client_addr}": client.address, "{client_name}": client.hostname,
             "{client_port}": String(client.port), "{client_ptr}": client.hostname,
         ]
-        sendMacros(.connect, command: MilterCommandCode.connect)
         let connect = MilterCommand.connect(
             hostname: client.hostname, family: .inet, port: client.port, address: client.address
         )
+        sendMacros(.connect, before: connect)
         if let reply = try exchange(connect), reply != .continue { return reply }
-        sendMacros(.helo, command: MilterCommandCode.helo)
-        if let reply = try exchange(.helo(client.hostname)), reply != .continue { return reply }
+        let helo = MilterCommand.helo(client.hostname)
+        sendMacros(.helo, before: helo)
+        if let reply = try exchange(helo), reply != .continue { return reply }
         return nil
     }
 
@@ -169,22 +170,24 @@ final class MTAConnection {
         values["{mail_addr}"] = MTAConnection.bare(message.sender)
         values["{mail_host}"] = nil
         values["{mail_mailer}"] = "smtp"
-        sendMacros(.mailFrom, command: MilterCommandCode.mail)
-        if let early = try step(.mail([message.sender, "SIZE=\(message.byteCount)"])) { return early }
+        let mail = MilterCommand.mail([message.sender, "SIZE=\(message.byteCount)"])
+        sendMacros(.mailFrom, before: mail)
+        if let early = try step(mail) { return early }
         for recipient in message.recipients {
             values["{rcpt_addr}"] = MTAConnection.bare(recipient)
             values["{rcpt_mailer}"] = "smtp"
-            sendMacros(.recipient, command: MilterCommandCode.recipient)
-            if let early = try step(.recipient([recipient])) { return early }
+            let rcpt = MilterCommand.recipient([recipient])
+            sendMacros(.recipient, before: rcpt)
+            if let early = try step(rcpt) { return early }
         }
-        sendMacros(.data, command: MilterCommandCode.data)
+        sendMacros(.data, before: .data)
         if let early = try step(.data) { return early }
         let leadingSpace = flags.contains(.headerLeadingSpace)
         for header in message.headers {
             let value = leadingSpace ? header.leadingSpace + header.value : header.value
             if let early = try step(.header(name: header.name, value: value)) { return early }
         }
-        sendMacros(.endOfHeaders, command: MilterCommandCode.endOfHeaders)
+        sendMacros(.endOfHeaders, before: .endOfHeaders)
         if let early = try step(.endOfHeaders) { return early }
         if !flags.contains(.noBody) {
             for chunk in message.bodyChunks {
@@ -195,7 +198,7 @@ final class MTAConnection {
                 if reply != .continue { return try abort(with: reply, stage: MilterCommandCode.body) }
             }
         }
-        sendMacros(.endOfMessage, command: MilterCommandCode.endOfBody)
+        sendMacros(.endOfMessage, before: .endOfBody([]))
         write(.endOfBody([]))
         var modifications: [MilterResponse] = []
         while true {
@@ -244,16 +247,18 @@ final class MTAConnection {
         return Delivery(final: reply, modifications: [], stage: stage)
     }
 
-    /// Sends the macros of `stage` that have a value, as Postfix does (undefined ones are left out).
-    private func sendMacros(_ stage: MilterMacroStage, command: UInt8) {
-        guard let names = macroLists[stage] else { return }
+    /// Sends the macros of `stage` that have a value, as Postfix does (undefined ones are left out), unless the
+    /// negotiation left out the command they precede.
+    private func sendMacros(_ stage: MilterMacroStage, before command: MilterCommand) {
+        guard !flags.omits(command), let names = macroLists[stage] else { return }
         let pairs = names.compactMap { name -> MilterMacro? in
-            let bare = name.hasPrefix("{") ? name : (name.count > 1 ? "{\(name)}" : name)
-            guard let value = values[name] ?? values[bare] else { return nil }
+            // `i` and `{i}` are the same macro; values are stored under one of the two spellings.
+            let bare = name.hasPrefix("{") && name.hasSuffix("}") ? String(name.dropFirst().dropLast()) : name
+            guard let value = values[bare] ?? values["{\(bare)}"] else { return nil }
             return MilterMacro(name: name, value: value)
         }
         guard !pairs.isEmpty else { return }
-        write(.macros(stage: command, pairs))
+        write(.macros(stage: command.code, pairs))
     }
 
     static func bare(_ address: String) -> String {

@@ -1,8 +1,5 @@
-#if canImport(Glibc)
+// Linux only (Glibc): the tool runs beside the MTA and the filter on the mail host.
 import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Where the filter listens, in Postfix's `milter` address syntax: `inet:PORT@HOST`, `inet6:PORT@HOST` or
 /// `unix:PATH` (`local:PATH`).
@@ -62,11 +59,7 @@ struct Endpoint: Sendable, CustomStringConvertible {
     }
 }
 
-#if canImport(Glibc)
 let socketStream = Int32(SOCK_STREAM.rawValue)
-#else
-let socketStream = SOCK_STREAM
-#endif
 
 /// A resolved socket address, kept as bytes so it can be shared between threads.
 struct SocketAddress: Sendable {
