@@ -118,13 +118,16 @@ sed "s#@OUT@#$run#g" bench/milter/clamd.conf >"$run/clamd.conf"
 sed "s#@OUT@#$run#g; s#@PORT@#$CLAM_PORT#g" bench/milter/clamav-milter.conf >"$run/clamav-milter.conf"
 echo "\$ clamd --config-file=$run/clamd.conf   (bench/milter/clamd.conf; databases bench/milter/bench.ndb, .hdb)" | tee -a bench/out/milter-commands.txt
 echo "\$ clamav-milter --config-file=$run/clamav-milter.conf   (bench/milter/clamav-milter.conf)" | tee -a bench/out/milter-commands.txt
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+if port_open "$CLAM_PORT"; then echo "port $CLAM_PORT is already in use (CLAM_PORT)"; exit 1; fi
 clamd --config-file="$run/clamd.conf" >"$run/clamd.out" 2>&1 &
 cpid=$!; pids+=("$cpid")
 for _ in $(seq 600); do [ -S "$run/clamd.sock" ] && break; sleep 0.1; done
 [ -S "$run/clamd.sock" ] || { echo "clamd did not start:"; cat "$run/clamd.out"; exit 1; }
 clamav-milter --config-file="$run/clamav-milter.conf" >"$run/clamav-milter.out" 2>&1 &
 mpid=$!; pids+=("$mpid")
-for _ in $(seq 300); do (exec 3<>"/dev/tcp/127.0.0.1/$CLAM_PORT") 2>/dev/null && break; sleep 0.1; done
+for _ in $(seq 300); do port_open "$CLAM_PORT" && break; sleep 0.1; done
+kill -0 "$mpid" 2>/dev/null || { echo "clamav-milter did not start:"; cat "$run/clamav-milter.out"; exit 1; }
 echo "clamav-milter: pid $mpid, $(clamav-milter --version); clamd: pid $cpid, $(clamd --version)"
 "$load" --connect "inet:$CLAM_PORT@127.0.0.1" --corpus "$corpus" --connections "$CONNECTIONS" --duration 5 >/dev/null || true
 measure clamav-max "inet:$CLAM_PORT@127.0.0.1" --duration "$DURATION" --rate 0
