@@ -187,6 +187,10 @@ public struct QuotedThread: Sendable, Hashable {
     }
 
     private static func isSeparator(_ line: String) -> Bool {
+        // Most lines start with none of the separators' first characters: no lower-casing for them.
+        guard let first = line.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "_")
+            || first == UInt8(ascii: "=") || first == UInt8(ascii: "b") || first == UInt8(ascii: "B")
+        else { return false }
         let lower = line.lowercased()
         if lower.hasPrefix("---") || lower.hasPrefix("___") || lower.hasPrefix("===") {
             for marker in [
@@ -200,7 +204,10 @@ public struct QuotedThread: Sendable, Hashable {
 
     /// `key: value` of a header-like line, key lower-cased (`差出人: 山田` → `("差出人", "山田")`).
     private static func header(_ line: String) -> (String, String)? {
-        guard let colon = line.firstIndex(of: ":") else { return nil }
+        // Every key is short: a line whose first colon comes late is no header.
+        guard let colon = line.firstIndex(of: ":"), line.utf8.distance(from: line.startIndex, to: colon) <= 40 else {
+            return nil
+        }
         var key = line[..<colon]
         while key.last == "*" || key.last == " " { key = key.dropLast() }
         let k = key.lowercased()
@@ -212,6 +219,10 @@ public struct QuotedThread: Sendable, Hashable {
 
     /// The person named by an attribution line, or `nil` when the line is none.
     private static func attribution(_ line: String, next: String?) -> (name: String?, address: String?)? {
+        // Every attribution ends with a colon, or starts with "On " and ends on the next line.
+        guard line.utf8.last == UInt8(ascii: ":")
+            || (line.utf8.count > 3 && line.utf8.prefix(3).map({ $0 | 0x20 }) == Array("on ".utf8))
+        else { return nil }
         let endings = ["wrote:", "書きました:", "のメッセージ:", "schrieb:", "a écrit :", "a écrit:"]
         var text = line
         let lower = line.lowercased()

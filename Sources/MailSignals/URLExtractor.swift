@@ -143,6 +143,12 @@ public struct URLExtractor: Sendable {
     public init(limits: MailSignalLimits = .default) { self.limits = limits }
 
     private static let schemes = ["https://", "http://", "ftp://", "file://", "ms-appinstaller:", "www."]
+    /// ``schemes`` as scalars, decoded once.
+    private static let schemeScalars: [(name: String, scalars: [Unicode.Scalar])] = schemes.map {
+        ($0, Array($0.unicodeScalars))
+    }
+    /// The first letters of the schemes: a position that starts with none of them starts no URL.
+    private static let schemeInitials: Set<Unicode.Scalar> = Set(schemes.compactMap { $0.unicodeScalars.first })
 
     /// The URLs written in plain text, in order.
     public func extract(fromText text: String) -> URLExtraction {
@@ -270,6 +276,11 @@ public struct URLExtractor: Sendable {
         ("hxxp", "http"), ("h**ps", "https"), ("h**p", "http"),
     ]
 
+    /// ``refang`` as scalars, decoded once.
+    private static let refangScalars: [(from: [Unicode.Scalar], to: [Unicode.Scalar])] = refang.map {
+        (Array($0.0.unicodeScalars), Array($0.1.unicodeScalars))
+    }
+
     /// The token with defanging undone (case-insensitive), and whether anything was undone.
     private static func refanged(_ token: ArraySlice<Unicode.Scalar>) -> ([Unicode.Scalar], Bool) {
         var out: [Unicode.Scalar] = []
@@ -279,8 +290,7 @@ public struct URLExtractor: Sendable {
         outer: while i < token.endIndex {
             let u = token[i]
             if u == "[" || u == "(" || u == "{" || u == "h" || u == "H" || u == "f" || u == "F" {
-                for (from, to) in refang {
-                    let f = Array(from.unicodeScalars)
+                for (f, to) in refangScalars {
                     guard i + f.count <= token.endIndex else { continue }
                     var match = true
                     for k in 0..<f.count where lower(token[i + k]) != f[k] {
@@ -288,7 +298,7 @@ public struct URLExtractor: Sendable {
                         break
                     }
                     if match {
-                        out.append(contentsOf: to.unicodeScalars)
+                        out.append(contentsOf: to)
                         i += f.count
                         changed = true
                         continue outer
@@ -306,11 +316,16 @@ public struct URLExtractor: Sendable {
     }
 
     private func urlInToken(_ token: ArraySlice<Unicode.Scalar>) -> ExtractedURL? {
+        // A URL needs a scheme's colon or a dot in its host, and defanging needs a bracket: most words of a
+        // message have none of these.
+        guard token.contains(where: { $0 == ":" || $0 == "." || $0 == "[" || $0 == "(" || $0 == "{" }) else {
+            return nil
+        }
         let (s, defanged) = Self.refanged(token)
         var start: Int?
         var scheme = ""
-        search: for i in 0..<s.count {
-            for candidate in Self.schemes where Self.hasPrefix(s, i, candidate, caseInsensitive: true) {
+        search: for i in 0..<s.count where Self.schemeInitials.contains(Self.lower(s[i])) {
+            for (candidate, scalars) in Self.schemeScalars where Self.hasPrefix(s, i, scalars) {
                 if candidate == "www.", i > 0, s[i - 1].properties.isAlphabetic || s[i - 1] == "/" { continue }
                 start = i
                 scheme = candidate
@@ -446,6 +461,13 @@ public struct URLExtractor: Sendable {
             guard k < s.count, (caseInsensitive ? lower(s[k]) : s[k]) == p else { return false }
             k += 1
         }
+        return true
+    }
+
+    /// Whether `s` holds the lower-case `prefix` at `i`, ignoring ASCII case.
+    private static func hasPrefix(_ s: [Unicode.Scalar], _ i: Int, _ prefix: [Unicode.Scalar]) -> Bool {
+        guard i + prefix.count <= s.count else { return false }
+        for k in 0..<prefix.count where lower(s[i + k]) != prefix[k] { return false }
         return true
     }
 

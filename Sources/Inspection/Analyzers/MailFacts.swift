@@ -282,8 +282,26 @@ struct MailFacts {
 
     /// The 1-based line of `needle` in `text`, when it occurs.
     static func line(of needle: String, in text: String) -> Int? {
-        guard !needle.isEmpty, let range = text.firstRange(of: needle) else { return nil }
-        return text[..<range.lowerBound].reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+        // On UTF-8 bytes: the same first match as a Character search for the texts and needles used here
+        // (URLs, addresses, markers), without grapheme breaking.
+        let n = Array(needle.utf8)
+        guard let first = n.first else { return nil }
+        var line = 1
+        var t = text
+        return t.withUTF8 { bytes -> Int? in
+            var i = 0
+            while i + n.count <= bytes.count {
+                let b = bytes[i]
+                if b == 0x0A { line += 1 }
+                if b == first {
+                    var k = 1
+                    while k < n.count, bytes[i + k] == n[k] { k += 1 }
+                    if k == n.count { return line }
+                }
+                i += 1
+            }
+            return nil
+        }
     }
 
     /// HTML reduced to text lines for the quoted-thread reader: block ends become line breaks, tags go, a few

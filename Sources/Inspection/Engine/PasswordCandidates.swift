@@ -103,9 +103,12 @@ public enum PasswordCandidates {
     }
 
     static let markerBytes: [(String, [UInt8])] = markers.map { ($0, Array($0.utf8)) }
-    /// Markers by their first byte, longest first.
-    static let markersByFirstByte: [UInt8: [(String, [UInt8])]] = Dictionary(
-        grouping: markerBytes, by: { $0.1[0] })
+    /// Markers by their first byte (a 256-entry table: this is looked up for every byte of every text part).
+    static let markersByFirstByte: [[(String, [UInt8])]] = {
+        var table = [[(String, [UInt8])]](repeating: [], count: 256)
+        for entry in markerBytes { table[Int(entry.1[0])].append(entry) }
+        return table
+    }()
 
     static func isASCIIAlnum(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
@@ -126,7 +129,8 @@ public enum PasswordCandidates {
                 continue
             }
             let lower = (b >= 0x41 && b <= 0x5A) ? b | 0x20 : b
-            guard let candidates = markersByFirstByte[lower] else {
+            let candidates = markersByFirstByte[Int(lower)]
+            guard !candidates.isEmpty else {
                 i += 1
                 continue
             }
