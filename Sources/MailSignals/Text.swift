@@ -26,9 +26,18 @@ enum Text {
     }
 
     static func string(_ scalars: some Sequence<Unicode.Scalar>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars)
-        return String(view)
+        // Encoded to UTF-8 by hand: appending to a UnicodeScalarView one scalar at a time is several times slower,
+        // and every line of every text part goes through here.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(scalars.underestimatedCount)
+        for u in scalars {
+            if u.value < 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: u.value))
+            } else {
+                UTF8.encode(u) { bytes.append($0) }
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// Half-width katakana U+FF66...U+FF9D in order, as their full-width forms.

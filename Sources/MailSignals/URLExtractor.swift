@@ -507,9 +507,10 @@ public struct URLExtractor: Sendable {
 
     /// HTML character references decoded: named (a few, `&amp` also without `;`) and numeric.
     static func decodeEntities(_ s: String) -> String {
-        guard s.contains("&") else { return s }
+        guard s.utf8.contains(UInt8(ascii: "&")) else { return s }
         let u = Array(s.unicodeScalars)
-        var out = String.UnicodeScalarView()
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(u.count)
         var i = 0
         while i < u.count {
             guard u[i] == "&" else {
@@ -543,7 +544,7 @@ public struct URLExtractor: Sendable {
                 i += 1
             }
         }
-        return String(out)
+        return Text.string(out)
     }
 
     /// An attribute URL as a browser reads it: surrounding spaces trimmed, tabs and line breaks inside removed.
