@@ -28,6 +28,9 @@ struct MessageAnalyzer: Analyzer {
         }
 
         var bodyCandidates: [PasswordCandidate] = []
+        // Inline text parts, read for passwords once the parts show something that may need one.
+        var passwordTexts: [(String, String)] = []
+        var mayNeedPasswords = false
         var texts: [MailFacts.TextPart] = []
         var defects: [MIMEDefect] = []
         var attachmentIndex = 0
@@ -87,7 +90,7 @@ struct MessageAnalyzer: Analyzer {
                         texts.append(
                             MailFacts.TextPart(segment: segment, text: text.text, isHTML: part.contentType.subtype == "html"))
                     }
-                    bodyCandidates += PasswordCandidates.extract(from: text.text, source: segment)
+                    passwordTexts.append((text.text, segment))
                     if text.invalidSequences > 0 {
                         out.facts.append(
                             Fact(
@@ -99,6 +102,7 @@ struct MessageAnalyzer: Analyzer {
                 // Inline uuencoded files in the text are attachments too.
                 for file in UUEncode.extract(from: decoded.bytes[...]) {
                     attachmentIndex += 1
+                    mayNeedPasswords = true
                     guard admit(file.bytes.count, "attachment[\(attachmentIndex)]") else { break partLoop }
                     out.children.append(
                         Artifact(
@@ -108,6 +112,7 @@ struct MessageAnalyzer: Analyzer {
                 }
             }
             guard admit(decoded.bytes.count, segment) else { break partLoop }
+            if isAttachment || part.contentType.type != "text" { mayNeedPasswords = true }
             var props = ["mime.line": String(part.startLine)]
             if part.transferEncoding != "7bit" { props["mime.transfer-encoding"] = part.transferEncoding }
             out.children.append(
@@ -125,6 +130,11 @@ struct MessageAnalyzer: Analyzer {
         if let ip = mail.senderIP { out.properties["mail.sender-ip"] = ip }
         if let replyTo = headers["reply-to"] { out.properties["mail.reply-to"] = String(replyTo.prefix(512)) }
 
+        // Passwords are read from the text only when some part could be an archive or document to open with them:
+        // a message of inline text alone (most mail) has nothing to unlock.
+        if mayNeedPasswords {
+            for (text, segment) in passwordTexts { bodyCandidates += PasswordCandidates.extract(from: text, source: segment) }
+        }
         let subject = message.subject ?? headers["subject"]
         let subjectCandidates = subject.map(PasswordCandidates.extract(fromSubject:)) ?? []
         var childContext = context
