@@ -79,6 +79,15 @@ public final class MilterConnectionHandler: ChannelInboundHandler, RemovableChan
         context.flush()
     }
 
+    public func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            guard scan == nil else { return }  // the MTA waits for our answer: not idle
+            fail(context, kind: "idle", "nothing received for \(runtime.idleTimeout.nanoseconds / 1_000_000_000) s")
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     public func errorCaught(context: ChannelHandlerContext, error: any Error) {
         fail(context, kind: "protocol", "\(error)")
     }

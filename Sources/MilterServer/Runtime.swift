@@ -27,13 +27,19 @@ public final class MilterRuntime: Sendable {
     public let spoolDirectory: String
     /// How often a progress reply is sent while a scan runs (protocol version 6).
     public let progressInterval: TimeAmount
+    /// A connection that sends nothing for this long (and has no scan running) is closed: libmilter's default
+    /// 7,210 s, so that an MTA keeping a connection between SMTP sessions is not cut, while streams that stopped
+    /// half way do not hold descriptors for ever.
+    public let idleTimeout: TimeAmount
     private let inFlight = Atomic<Int>(0)
 
     public init(
         snapshot: Snapshot, threadPool: NIOThreadPool, verdictLog: VerdictLog? = nil,
         metrics: MilterMetrics = MilterMetrics(), logger: Logger = Logger(label: "emoguard.milter"),
-        spoolDirectory: String = MilterRuntime.defaultSpoolDirectory, progressInterval: TimeAmount = .seconds(10)
+        spoolDirectory: String = MilterRuntime.defaultSpoolDirectory, progressInterval: TimeAmount = .seconds(10),
+        idleTimeout: TimeAmount = .seconds(7210)
     ) {
+        self.idleTimeout = idleTimeout
         self.snapshot = Mutex(snapshot)
         self.threadPool = threadPool
         self.verdictLog = verdictLog

@@ -31,6 +31,7 @@ public struct MilterServer: Service {
     public static func configure(_ channel: any Channel, runtime: MilterRuntime) throws {
         let limits = runtime.sessionConfiguration().limits
         try channel.pipeline.syncOperations.addHandlers(
+            IdleStateHandler(readTimeout: runtime.idleTimeout),
             ByteToMessageHandler(MilterFrameByteDecoder(maxFrameBytes: limits.maxFrameBytes)),
             MessageToByteHandler(MilterResponseEncoder()),
             MilterConnectionHandler(runtime: runtime))

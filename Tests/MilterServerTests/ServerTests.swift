@@ -90,13 +90,14 @@ import Testing
 
     /// Runs a server with `scanner` in a service group until `body` returns.
     static func withServer(
-        scanner: any MilterScanner, _ body: @Sendable (Int, any EventLoopGroup, ServiceGroup) async throws -> Void
+        scanner: any MilterScanner, idleTimeout: TimeAmount = .seconds(7210), _ body: @Sendable (Int, any EventLoopGroup, ServiceGroup) async throws -> Void
     ) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let pool = NIOThreadPool(numberOfThreads: 2)
         pool.start()
         let runtime = MilterRuntime(
-            snapshot: .init(policy: MilterPolicy(), scanner: scanner), threadPool: pool, logger: Logger(label: "test"))
+            snapshot: .init(policy: MilterPolicy(), scanner: scanner), threadPool: pool, logger: Logger(label: "test"),
+            idleTimeout: idleTimeout)
         var server = MilterServer(address: .inet(host: "127.0.0.1", port: 0), runtime: runtime, group: group)
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         server.onListening = { address in
@@ -147,6 +148,21 @@ import Testing
             }
             #expect(replies.last == .continue)
             #expect(replies.contains(.addHeader(name: "X-Emoguard-Verdict", value: "clean")))
+        }
+    }
+
+    @Test func idleConnectionIsClosedByTheServer() async throws {
+        try await Self.withServer(scanner: FakeScanner(), idleTimeout: .milliseconds(300)) { port, group, _ in
+            let client = try await Client(port: port, group: group)
+            try await client.channel.executeThenClose { inbound, outbound in
+                try await outbound.write(ByteBuffer(bytes: MilterCommand.optionNegotiation(
+                    version: 6, actions: MilterActions(rawValue: 0x1FF), protocolFlags: MilterProtocolFlags(rawValue: 0x1F_FFFF)).bytes))
+                var received = 0
+                // The negotiation reply arrives, then nothing: the server closes the idle connection and the
+                // stream ends (the test would hang here otherwise).
+                for try await buffer in inbound { received += buffer.readableBytes }
+                #expect(received > 0)
+            }
         }
     }
 }

@@ -44,7 +44,7 @@ final class TestMTA {
 
     init(
         scanner: any MilterScanner, settings: EmoguardConfiguration.MilterActions = .init(), ownDomains: [String] = [],
-        verdictLog: Bool = false
+        verdictLog: Bool = false, idleTimeout: TimeAmount? = nil
     ) async throws {
         pool = NIOThreadPool(numberOfThreads: 1)
         pool.start()
@@ -58,11 +58,12 @@ final class TestMTA {
         }
         runtime = MilterRuntime(
             snapshot: .init(policy: MilterPolicy(settings: settings, ownDomains: ownDomains), scanner: scanner),
-            threadPool: pool, verdictLog: log, logger: Logger(label: "test"), progressInterval: .seconds(10))
+            threadPool: pool, verdictLog: log, logger: Logger(label: "test"), progressInterval: .seconds(10),
+            idleTimeout: idleTimeout ?? .seconds(7210))
         channel = NIOAsyncTestingChannel()
         let runtime = self.runtime
         try await channel.pipeline.addHandlers([
-            ByteToMessageHandler(MilterFrameByteDecoder()), MessageToByteHandler(MilterResponseEncoder()),
+            IdleStateHandler(readTimeout: runtime.idleTimeout), ByteToMessageHandler(MilterFrameByteDecoder()), MessageToByteHandler(MilterResponseEncoder()),
             MilterConnectionHandler(runtime: runtime),
         ])
         try await channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 1)).get()

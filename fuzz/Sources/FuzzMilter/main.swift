@@ -2,7 +2,8 @@ import FuzzDriver
 import Milter
 
 /// A milter stream from a hostile MTA: the input is fed to the frame decoder in chunks whose sizes come from the
-/// input itself, every frame goes through the session state machine, and every end of message is answered.
+/// input itself, every frame goes through the session state machine, and every end of message is answered; every
+/// reply the session writes must parse back through the client side (`MilterResponse(parsing:)`).
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let bytes = Array(UnsafeBufferPointer(start: data, count: size))
@@ -22,7 +23,12 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             guard let actions = try? session.receive(frame) else { return 0 }
             for action in actions {
                 switch action {
-                case .reply(let response): _ = response.bytes
+                case .reply(let response):
+                    // What the filter writes, the client side must read back as the same reply.
+                    guard let echoed = try? MilterResponse(parsing: response.frame), echoed == response else {
+                        fatalError("reply does not parse back: \(response)")
+                    }
+                case .spool(let chunk): _ = chunk.count
                 case .endOfMessage(let message):
                     _ = message.rfc822
                     _ = session.permits(.accept)
