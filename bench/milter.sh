@@ -52,6 +52,11 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+cpu_ticks() { # PID...: user + system clock ticks so far
+  local t=0 p f
+  for p in "$@"; do read -r -a f <"/proc/$p/stat"; t=$((t + f[13] + f[14])); done
+  echo "$t"
+}
 
 start_emoguard() { # starts `emoguard milter` and waits until it listens; sets epid
   echo "\$ $emoguard milter --listen inet:$PORT@127.0.0.1 --log-level warning" | tee -a bench/out/milter-commands.txt
@@ -105,7 +110,9 @@ print("  %d messages, %s msg/s, p50 %s ms, p99 %s ms, errors %d" % (d["messages"
 start_emoguard
 echo "emoguard milter: pid $epid, $("$emoguard" --version), RSS at start $(($(rss_kb "$epid") / 1024)) MB"
 "$load" --connect "inet:$PORT@127.0.0.1" --corpus "$corpus" --connections "$CONNECTIONS" --duration 5 >/dev/null || true
+t0=$(cpu_ticks "$epid")
 measure emoguard-max "inet:$PORT@127.0.0.1" --duration "$DURATION" --rate 0
+e_cpu=$(($(cpu_ticks "$epid") - t0))
 e_rss=$(rss_kb "$epid")
 measure emoguard-rate "inet:$PORT@127.0.0.1" --duration "$DURATION" --rate "$RATE"
 if ls "$padded"/*.eml >/dev/null 2>&1; then
@@ -143,14 +150,17 @@ for _ in $(seq 300); do port_open "$CLAM_PORT" && break; sleep 0.1; done
 kill -0 "$mpid" 2>/dev/null || { echo "clamav-milter did not start:"; cat "$run/clamav-milter.out"; exit 1; }
 echo "clamav-milter: pid $mpid, $(clamav-milter --version); clamd: pid $cpid, $(clamd --version)"
 "$load" --connect "inet:$CLAM_PORT@127.0.0.1" --corpus "$corpus" --connections "$CONNECTIONS" --duration 5 >/dev/null || true
+t0=$(cpu_ticks "$cpid" "$mpid")
 measure clamav-max "inet:$CLAM_PORT@127.0.0.1" --duration "$DURATION" --rate 0
+c_cpu=$(($(cpu_ticks "$cpid" "$mpid") - t0))
 c_rss=$(($(rss_kb "$cpid") + $(rss_kb "$mpid")))
 kill -TERM "$mpid" "$cpid"; wait "$mpid" "$cpid" 2>/dev/null || true
 
 # --- summary ---------------------------------------------------------------------------------------------------
-python3 - "$e_rss" "$c_rss" "$RATE" "$SOAK" <<'PY' | tee bench/out/milter.txt
+python3 - "$e_rss" "$c_rss" "$RATE" "$SOAK" "$e_cpu" "$c_cpu" "$(getconf CLK_TCK)" <<'PY' | tee bench/out/milter.txt
 import json, os, platform, subprocess, sys
 e_rss, c_rss, rate, soak = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3], sys.argv[4]
+e_cpu, c_cpu, hz = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
 def load(name):
     with open(f"bench/out/milter-{name}.json") as f:
         return json.load(f)
@@ -173,6 +183,11 @@ for title, d, rss in rows:
           f"{'' if rss is None else rss // 1024} |")
 e, c = rows[0][1]["messages_per_second"], rows[2][1]["messages_per_second"]
 print(f"\nthroughput ratio (emoguard milter / clamav-milter + clamd, max rate): {e / c:.2f}" if c else "\nclamav-milter: no messages")
+em, cm = rows[0][1]["messages"], rows[2][1]["messages"]
+if em and cm:
+    ecpu, ccpu = e_cpu / hz * 1000 / em, c_cpu / hz * 1000 / cm
+    print(f"server CPU per message at max rate (user + system, /proc/PID/stat): emoguard milter {ecpu:.2f} ms, "
+          f"clamav-milter + clamd {ccpu:.2f} ms: emoguard does a message's work in {ecpu / ccpu:.2f} of the CPU")
 if os.path.exists("bench/out/milter-emoguard-padded.json"):
     p = load("emoguard-padded")
     print(f"\nemoguard milter, the 100 MiB zero-padded lures alone (2 connections): {p['messages']} messages, "

@@ -24,8 +24,9 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
             for action in actions {
                 switch action {
                 case .reply(let response):
-                    // What the filter writes, the client side must read back as the same reply.
-                    guard let echoed = try? MilterResponse(parsing: response.frame), echoed == response else {
+                    // What the filter writes, the client side must read back and write again byte for byte (the
+                    // values may differ where the wire leaves a field out: macro lists not negotiated).
+                    guard let echoed = try? MilterResponse(parsing: response.frame), echoed.frame == response.frame else {
                         fatalError("reply does not parse back: \(response)")
                     }
                 case .spool(let chunk): _ = chunk.count
