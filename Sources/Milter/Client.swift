@@ -61,23 +61,6 @@ extension MilterCommand {
     public var bytes: [UInt8] { frame.bytes }
 }
 
-/// The response bytes a filter sends (`SMFIR_*`).
-public enum MilterResponseCode {
-    public static let optionNegotiation = UInt8(ascii: "O")
-    public static let `continue` = UInt8(ascii: "c")
-    public static let accept = UInt8(ascii: "a")
-    public static let reject = UInt8(ascii: "r")
-    public static let tempfail = UInt8(ascii: "t")
-    public static let discard = UInt8(ascii: "d")
-    public static let replyCode = UInt8(ascii: "y")
-    public static let addHeader = UInt8(ascii: "h")
-    public static let insertHeader = UInt8(ascii: "i")
-    public static let changeHeader = UInt8(ascii: "m")
-    public static let quarantine = UInt8(ascii: "q")
-    public static let progress = UInt8(ascii: "p")
-    public static let skip = UInt8(ascii: "s")
-}
-
 extension MilterResponse {
     /// Parses a response from the filter, the inverse of ``frame``.
     ///

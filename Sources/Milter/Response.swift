@@ -34,22 +34,22 @@ public enum MilterResponse: Hashable, Sendable {
     /// `s`: skip the remaining body chunks.
     case skip
 
-    /// The response byte.
+    /// The response byte (``MilterResponseCode``).
     public var code: UInt8 {
         switch self {
-        case .optionNegotiation: UInt8(ascii: "O")
-        case .continue: UInt8(ascii: "c")
-        case .accept: UInt8(ascii: "a")
-        case .reject: UInt8(ascii: "r")
-        case .tempfail: UInt8(ascii: "t")
-        case .discard: UInt8(ascii: "d")
-        case .replyCode: UInt8(ascii: "y")
-        case .addHeader: UInt8(ascii: "h")
-        case .insertHeader: UInt8(ascii: "i")
-        case .changeHeader: UInt8(ascii: "m")
-        case .quarantine: UInt8(ascii: "q")
-        case .progress: UInt8(ascii: "p")
-        case .skip: UInt8(ascii: "s")
+        case .optionNegotiation: MilterResponseCode.optionNegotiation
+        case .continue: MilterResponseCode.`continue`
+        case .accept: MilterResponseCode.accept
+        case .reject: MilterResponseCode.reject
+        case .tempfail: MilterResponseCode.tempfail
+        case .discard: MilterResponseCode.discard
+        case .replyCode: MilterResponseCode.replyCode
+        case .addHeader: MilterResponseCode.addHeader
+        case .insertHeader: MilterResponseCode.insertHeader
+        case .changeHeader: MilterResponseCode.changeHeader
+        case .quarantine: MilterResponseCode.quarantine
+        case .progress: MilterResponseCode.progress
+        case .skip: MilterResponseCode.skip
         }
     }
 
@@ -113,4 +113,21 @@ extension String {
     fileprivate func replacingOccurrences(of target: String, with replacement: String) -> String {
         split(separator: Character(target), omittingEmptySubsequences: false).joined(separator: replacement)
     }
+}
+
+/// The response bytes a filter sends (`SMFIR_*`).
+public enum MilterResponseCode {
+    public static let optionNegotiation = UInt8(ascii: "O")
+    public static let `continue` = UInt8(ascii: "c")
+    public static let accept = UInt8(ascii: "a")
+    public static let reject = UInt8(ascii: "r")
+    public static let tempfail = UInt8(ascii: "t")
+    public static let discard = UInt8(ascii: "d")
+    public static let replyCode = UInt8(ascii: "y")
+    public static let addHeader = UInt8(ascii: "h")
+    public static let insertHeader = UInt8(ascii: "i")
+    public static let changeHeader = UInt8(ascii: "m")
+    public static let quarantine = UInt8(ascii: "q")
+    public static let progress = UInt8(ascii: "p")
+    public static let skip = UInt8(ascii: "s")
 }
