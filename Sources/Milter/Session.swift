@@ -79,6 +79,10 @@ public struct MilterSession: Sendable {
     private var connectionMacros: [UInt8: [MilterMacro]] = [:]
     private var message = MilterMessage()
 
+    /// How many body bytes of the message in progress went to the caller's spool: 0 before any, and again after
+    /// the message ended, was aborted or a new one started, so a caller's spool with nothing counted here is stale.
+    public var spooledBodyByteCount: Int { message.spooledBodyByteCount }
+
     public init(configuration: Configuration = Configuration()) {
         self.configuration = configuration
     }

@@ -122,7 +122,12 @@ public final class MilterConnectionHandler: ChannelInboundHandler, RemovableChan
                 context.close(promise: nil)
             }
         }
-        if case .abort = (try? MilterCommand(parsing: frame)) ?? .data { dropSpool() }
+        // An abort, a new connection (`K`) or a new message leaves the spool of the old body behind: the session
+        // counts no spooled bytes any more, and neither the file nor a failure to write it belongs to the next.
+        if session.spooledBodyByteCount == 0, spool != nil || spoolError != nil {
+            dropSpool()
+            spoolError = nil
+        }
     }
 
     private func spoolBody(_ bytes: [UInt8]) {

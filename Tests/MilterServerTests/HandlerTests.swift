@@ -165,6 +165,28 @@ import Testing
         try await mta.shutdown()
     }
 
+    @Test func spooledBodyOfAnEndedSessionDoesNotReachTheNextMessage() async throws {
+        let scanner = FakeScanner()
+        var settings = EmoguardConfiguration.MilterActions()
+        settings.memoryBodyBytes = 10_000
+        let mta = try await TestMTA(scanner: scanner, settings: settings)
+        try await mta.open()
+        try await mta.send(.data)
+        try await mta.send(.endOfHeaders)
+        try await mta.send(.body(Array(repeating: 0x78, count: 30_000)))  // spooled
+        // The MTA ends this SMTP session (`K`) and starts the next on the same milter connection.
+        try await mta.send(.quitNewConnection)
+        try await mta.send(.connect(hostname: "next.example.invalid", family: .inet, port: 40001, address: "198.51.100.8"))
+        try await mta.send(.helo("next.example.invalid"))
+        try await mta.send(.mail(["<e@example.invalid>"]))
+        try await mta.send(.recipient(["<f@example.invalid>"]))
+        _ = try await mta.replies()
+        let answer = try await mta.message(headers: [("Subject", "next")], body: Array("second\r\n".utf8))
+        #expect(answer.header("X-Emoguard-Verdict") == "clean")
+        #expect(scanner.seen.withLock { $0 } == [Array("Subject: next\r\n\r\nsecond\r\n".utf8)])
+        try await mta.shutdown()
+    }
+
     @Test func oversizedMessageIsNotScannedAndGetsTheOversizeAction() async throws {
         let scanner = FakeScanner()
         var settings = EmoguardConfiguration.MilterActions()
