@@ -198,11 +198,11 @@ let package = Package(
         .testTarget(
             name: "HostCheckTests", dependencies: ["HostCheck", "Registry", "Inspection", "TestSupport"],
             resources: [.copy("Resources")], swiftSettings: strict),
-        .testTarget(name: "MailSignalsTests", dependencies: ["MailSignals", "ByteCursor"], swiftSettings: strict),
+        .testTarget(name: "MailSignalsTests", dependencies: ["MailSignals", "ByteCursor", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "ThreatIntelTests", dependencies: ["ThreatIntel", "TestSupport"], resources: [.copy("Resources")],
             swiftSettings: strict),
-        .testTarget(name: "MilterTests", dependencies: ["Milter", "ByteCursor"], swiftSettings: strict),
+        .testTarget(name: "MilterTests", dependencies: ["Milter", "ByteCursor", "TestSupport"], swiftSettings: strict),
         .testTarget(
             name: "MilterServerTests",
             dependencies: [

@@ -1,17 +1,6 @@
 import MailSignals
 import Testing
-
-/// SplitMix64, so that the random inputs are the same on every run.
-struct Seeded: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+import TestSupport
 
 @Suite("Hostile input: every function returns, quickly")
 struct RobustnessTests {
@@ -24,7 +13,7 @@ struct RobustnessTests {
         "ｱ", "ﾞ", "\u{200B}", "spf=fail", "dkim", "header.from=", "example.jp", "partner.co.jp", "ー", "一",
     ]
 
-    static func randomString(_ rng: inout Seeded, maxPieces: Int) -> String {
+    static func randomString(_ rng: inout SplitMix64, maxPieces: Int) -> String {
         var s = ""
         for _ in 0..<Int.random(in: 0...maxPieces, using: &rng) {
             if Bool.random(using: &rng) {
@@ -37,7 +26,7 @@ struct RobustnessTests {
     }
 
     @Test func seededRandomInputs() {
-        var rng = Seeded(state: 0x6d61_696c_7369_676e)
+        var rng = SplitMix64(seed: 0x6d61_696c_7369_676e)
         let impersonation = ImpersonationCheck(ownDomains: ["example.jp"], protectedNames: ["山田 太郎", "経理部"])
         let lookalikes = LookalikeDomains(protectedDomains: ["example.jp", "partner.co.jp", "パートナー.example"])
         let threads = ThreadSignals()
@@ -67,7 +56,7 @@ struct RobustnessTests {
     }
 
     @Test func punycodeOfRandomASCII() {
-        var rng = Seeded(state: 42)
+        var rng = SplitMix64(seed: 42)
         let alphabet = Array("abcdefghijklmnopqrstuvwxyz0123456789-")
         for _ in 0..<5000 {
             let length = Int.random(in: 0...63, using: &rng)

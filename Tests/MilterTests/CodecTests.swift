@@ -1,3 +1,4 @@
+import TestSupport
 import ByteCursor
 import Milter
 import Testing
@@ -94,7 +95,7 @@ struct CodecTests {
         }
         #expect(dripped == expected)
 
-        var rng = SeededGenerator(seed: 7)
+        var rng = SplitMix64(seed: 7)
         var chunked = MilterFrameDecoder()
         var got: [MilterFrame] = []
         var index = 0
@@ -251,7 +252,7 @@ struct CodecTests {
             Wire.optneg() + Wire.macros("C", [("j", "mx")]) + Wire.connect("c.example")
             + Wire.helo("pc") + Wire.mail("<a@x>") + Wire.rcpt("<b@y>") + Wire.frame("T")
             + Wire.header("From", "a@x") + Wire.frame("N") + Wire.body("hi") + Wire.frame("E") + Wire.frame("Q")
-        var rng = SeededGenerator(seed: 0x5EED)
+        var rng = SplitMix64(seed: 0x5EED)
         for round in 0..<2000 {
             var bytes: [UInt8]
             if round % 2 == 0 {

@@ -1,3 +1,4 @@
+import TestSupport
 import Milter
 
 /// Hand-built frames: 4-byte big-endian length, command byte, data.
@@ -54,17 +55,4 @@ func commands(_ bytes: [UInt8]) throws -> [MilterCommand] {
     var out: [MilterCommand] = []
     while let frame = try decoder.next() { out.append(try MilterCommand(parsing: frame)) }
     return out
-}
-
-/// A small deterministic generator (SplitMix64) for reproducible random streams.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }

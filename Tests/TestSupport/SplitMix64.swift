@@ -1,5 +1,5 @@
 /// A small deterministic generator (SplitMix64), so that mutation tests are reproducible.
-public struct SplitMix64: Sendable {
+public struct SplitMix64: RandomNumberGenerator, Sendable {
     public var state: UInt64
 
     public init(seed: UInt64) { state = seed }
