@@ -249,6 +249,19 @@ import Testing
         try await mta.shutdown()
     }
 
+    @Test func moreFramesThanHeldDuringAScanCloseTheConnection() async throws {
+        let scanner = FakeScanner(held: true)
+        let mta = try await TestMTA(scanner: scanner)
+        try await mta.open()
+        try await mta.send(.endOfBody(Array("x".utf8)))
+        for _ in 0..<MilterConnectionHandler.maxHeldFrames { try await mta.send(.unknown("NOOP")) }
+        #expect(mta.channel.isActive)  // at the limit: held
+        try await mta.send(.unknown("NOOP"))  // one more
+        try await mta.channel.closeFuture.get()
+        scanner.release()
+        try await mta.shutdown()
+    }
+
     @Test func verdictLogHasOneLinePerMessageWithTheOutboundEvent() async throws {
         var settings = EmoguardConfiguration.MilterActions()
         settings.mode = .outbound
