@@ -105,13 +105,24 @@ import Testing
         }
         let serviceGroup = ServiceGroup(
             configuration: .init(services: [.init(service: server)], logger: Logger(label: "test")))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await serviceGroup.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = try #require(await iterator.next())
-            try await body(port, group, serviceGroup)
-            await serviceGroup.triggerGracefulShutdown()
-            try await tasks.waitForAll()
+        // The threads are shut down whatever the body does: a test that fails must not leave a pool or an event
+        // loop running, or the test process cannot exit.
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await serviceGroup.run() }
+                var iterator = ports.makeAsyncIterator()
+                let port = try #require(await iterator.next())
+                do { try await body(port, group, serviceGroup) } catch {
+                    await serviceGroup.triggerGracefulShutdown()
+                    throw error
+                }
+                await serviceGroup.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+        } catch {
+            try? await pool.shutdownGracefully()
+            try? await group.shutdownGracefully()
+            throw error
         }
         try await pool.shutdownGracefully()
         try await group.shutdownGracefully()
