@@ -165,14 +165,13 @@ import Testing
     @Test func idleConnectionIsClosedByTheServer() async throws {
         try await Self.withServer(scanner: FakeScanner(), idleTimeout: .milliseconds(300)) { port, group, _ in
             let client = try await Client(port: port, group: group)
-            try await client.channel.executeThenClose { inbound, outbound in
-                try await outbound.write(ByteBuffer(bytes: MilterCommand.optionNegotiation(
-                    version: 6, actions: MilterActions(rawValue: 0x1FF), protocolFlags: MilterProtocolFlags(rawValue: 0x1F_FFFF)).bytes))
+            // The client sends nothing: the server closes the idle connection and the stream ends (the test would
+            // hang here otherwise). Nothing is written, so a slow machine cannot race a write against the close
+            // (a fresh-clone CI run under load failed with "I/O on closed channel" that way).
+            try await client.channel.executeThenClose { inbound, _ in
                 var received = 0
-                // The negotiation reply arrives, then nothing: the server closes the idle connection and the
-                // stream ends (the test would hang here otherwise).
                 for try await buffer in inbound { received += buffer.readableBytes }
-                #expect(received > 0)
+                #expect(received == 0)
             }
         }
     }
