@@ -13,6 +13,33 @@ enum Text {
         return (out, false)
     }
 
+    /// The scalar whose UTF-8 encoding starts at `i` of `bytes`, and the encoding's length. `bytes` is a
+    /// `String`'s UTF-8 (valid by construction); a sequence cut short or malformed all the same decodes as U+FFFD
+    /// over one byte, so no index goes past the buffer.
+    @inline(__always)
+    static func scalar(in bytes: UnsafeBufferPointer<UInt8>, at i: Int) -> (Unicode.Scalar, Int) {
+        let b0 = UInt32(bytes[i])
+        if b0 < 0x80 { return (Unicode.Scalar(UInt8(truncatingIfNeeded: b0)), 1) }
+        let length = b0 >= 0xF0 ? 4 : (b0 >= 0xE0 ? 3 : (b0 >= 0xC0 ? 2 : 1))
+        guard length > 1, i + length <= bytes.count else { return ("\u{FFFD}", 1) }
+        var value = b0 & (0x7F >> UInt32(length))
+        for k in 1..<length { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
+        return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
+    }
+
+    /// The scalars of `bytes[range]`, at most `limit` of them.
+    static func scalars(in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, limit: Int) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(min(limit, range.count))
+        var i = range.lowerBound
+        while i < range.upperBound, out.count < limit {
+            let (u, n) = scalar(in: bytes, at: i)
+            out.append(u)
+            i += n
+        }
+        return out
+    }
+
     /// `s` cut to `n` characters with an ellipsis, for evidence strings.
     static func clip(_ s: String, _ n: Int) -> String {
         var count = 0

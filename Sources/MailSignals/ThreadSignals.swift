@@ -106,23 +106,50 @@ public struct QuotedThread: Sendable, Hashable {
         quotedScalars = 0
         quoteStartLine = nil
         limitReached = false
-        let (scalars, cut) = Text.scalars(body, limits.maxBodyScalars)
-        limitReached = cut
-        var lines: [ArraySlice<Unicode.Scalar>] = []
-        var start = 0
-        for (i, u) in scalars.enumerated() where u == "\n" {
-            lines.append(scalars[start..<i])
-            start = i + 1
-            if lines.count >= limits.maxQuoteLines.maximum { break }
+        // Lines are read on the body's UTF-8 (a line feed byte is always U+000A); an ASCII line is cleaned and
+        // weighed on its bytes, any other through its scalars.
+        var texts: [String] = []
+        var weights: [Int] = []
+        var cut = false
+        var linesCut = false
+        var body = body
+        body.withUTF8 { bytes in
+            var end = bytes.count
+            if bytes.count > limits.maxBodyScalars.maximum {
+                var count = 0
+                for (i, b) in bytes.enumerated() where b & 0xC0 != 0x80 {
+                    if count == limits.maxBodyScalars.maximum {
+                        end = i
+                        cut = true
+                        break
+                    }
+                    count += 1
+                }
+            }
+            func take(_ range: Range<Int>) {
+                let (text, weight) = Self.cleanAndWeigh(bytes, range)
+                texts.append(text)
+                weights.append(weight)
+            }
+            var start = 0
+            var i = 0
+            while i < end {
+                if bytes[i] == 0x0A {
+                    take(start..<i)
+                    start = i + 1
+                    if texts.count >= limits.maxQuoteLines.maximum { break }
+                }
+                i += 1
+            }
+            if texts.count < limits.maxQuoteLines.maximum {
+                take(start..<end)
+            } else if start < end {
+                linesCut = true
+            }
         }
-        if lines.count < limits.maxQuoteLines.maximum {
-            lines.append(scalars[start...])
-        } else if start < scalars.count {
-            limitReached = true
-        }
-        let texts = lines.map { Self.clean($0) }
+        limitReached = cut || linesCut
         var inQuote = false
-        for (index, raw) in lines.enumerated() {
+        for index in texts.indices {
             let text = texts[index]
             let line = Self.unquoted(text)
             let isQuoted = text.first == ">"
@@ -147,7 +174,7 @@ public struct QuotedThread: Sendable, Hashable {
                 inQuote = true
                 quoteStartLine = index + 1
             }
-            let weight = raw.reduce(0) { $0 + (Text.isSpace($1) ? 0 : 1) }
+            let weight = weights[index]
             if inQuote { quotedScalars += weight } else { newTextScalars += weight }
         }
     }
@@ -169,6 +196,31 @@ public struct QuotedThread: Sendable, Hashable {
     private static let headerKeys: Set<String> = participantKeys.union([
         "sent", "date", "subject", "送信日時", "日付", "件名", "日時", "reply-to", "bcc",
     ])
+
+    /// A line's ``clean(_:)`` text and its weight (scalars other than spaces), from its UTF-8 bytes.
+    private static func cleanAndWeigh(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (String, Int) {
+        var ascii = true
+        var weight = 0
+        for k in range {
+            let b = bytes[k]
+            if b >= 0x80 {
+                ascii = false
+                break
+            }
+            if !(b == 0x20 || (b >= 0x09 && b <= 0x0D)) { weight += 1 }
+        }
+        guard ascii else {
+            let scalars = Text.scalars(in: bytes, range, limit: .max)
+            return (clean(scalars[...]), scalars.reduce(0) { $0 + (Text.isSpace($1) ? 0 : 1) })
+        }
+        // ASCII: width folding changes nothing and the spaces are the ASCII ones.
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
+        var lower = range.lowerBound
+        var upper = min(range.upperBound, range.lowerBound + 4096)
+        while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }
+        while lower < upper, isSpace(bytes[lower]) { lower += 1 }
+        return (String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self), weight)
+    }
 
     /// The line width folded, without the trailing carriage return and leading spaces.
     private static func clean(_ line: ArraySlice<Unicode.Scalar>) -> String {

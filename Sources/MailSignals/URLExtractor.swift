@@ -147,30 +147,85 @@ public struct URLExtractor: Sendable {
     private static let schemeScalars: [(name: String, scalars: [Unicode.Scalar])] = schemes.map {
         ($0, Array($0.unicodeScalars))
     }
-    /// The first letters of the schemes: a position that starts with none of them starts no URL.
-    private static let schemeInitials: Set<Unicode.Scalar> = Set(schemes.compactMap { $0.unicodeScalars.first })
+    /// Whether `u` is the first letter of a scheme (ASCII case-insensitive): a position that starts with none of
+    /// them starts no URL.
+    private static func isSchemeInitial(_ u: Unicode.Scalar) -> Bool {
+        switch u.value | 0x20 {
+        case 0x68, 0x66, 0x6D, 0x77: u.value < 0x80  // h f m w
+        default: false
+        }
+    }
 
     /// The URLs written in plain text, in order.
+    ///
+    /// Read on the text's UTF-8: tokens (runs between terminators) are found scalar by scalar, and only a token
+    /// that could hold a URL (a colon, a bracket, `www.`, `hxxp`, `h**p`) is decoded for ``urlInToken(_:)``.
     public func extract(fromText text: String) -> URLExtraction {
-        let (scalars, cut) = Text.scalars(text, limits.maxBodyScalars)
-        var result = URLExtraction(urls: [], limitReached: cut ? limits.maxBodyScalars : nil)
+        var result = URLExtraction(urls: [], limitReached: nil)
         var seen: Set<String> = []
-        var i = 0
-        while i < scalars.count {
-            while i < scalars.count, Self.isTerminator(scalars[i]) { i += 1 }
-            let start = i
-            while i < scalars.count, !Self.isTerminator(scalars[i]) { i += 1 }
-            guard i > start else { continue }
-            let token = scalars[start..<min(i, start + limits.maxURLScalars.maximum)]
-            guard let found = urlInToken(token) else { continue }
-            guard seen.insert(found.url).inserted else { continue }
-            guard limits.maxURLs.allows(result.urls.count + 1) else {
-                result.limitReached = limits.maxURLs
-                break
+        let maxScalars = limits.maxBodyScalars.maximum
+        let maxToken = limits.maxURLScalars.maximum
+        var text = text
+        text.withUTF8 { bytes in
+            var i = 0
+            var scalarsRead = 0
+            var tokenStart = -1
+            // Ends the token that runs to `end`; false once the URL limit is reached.
+            func endToken(_ end: Int) -> Bool {
+                defer { tokenStart = -1 }
+                guard tokenStart >= 0, Self.mayHoldURL(bytes, tokenStart..<end) else { return true }
+                let token = Text.scalars(in: bytes, tokenStart..<end, limit: maxToken)
+                guard let found = urlInToken(token[...]), seen.insert(found.url).inserted else { return true }
+                guard limits.maxURLs.allows(result.urls.count + 1) else {
+                    result.limitReached = limits.maxURLs
+                    return false
+                }
+                result.urls.append(found)
+                return true
             }
-            result.urls.append(found)
+            while i < bytes.count {
+                if scalarsRead >= maxScalars {
+                    result.limitReached = limits.maxBodyScalars
+                    break
+                }
+                let (u, n) = Text.scalar(in: bytes, at: i)
+                scalarsRead += 1
+                if Self.isTerminator(u) {
+                    if tokenStart >= 0, !endToken(i) { return }
+                } else if tokenStart < 0 {
+                    tokenStart = i
+                }
+                i += n
+            }
+            _ = endToken(i)
         }
         return result
+    }
+
+    /// Whether the token `bytes[range]` could hold a URL at all: a scheme's colon, a defanging bracket, or the
+    /// letters that start `www.` or an undone `hxxp`/`h**p` (ASCII case-insensitive). Most words have none.
+    private static func mayHoldURL(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        func at(_ k: Int) -> UInt8 { k < range.upperBound ? bytes[k] | 0x20 : 0 }
+        for k in range {
+            switch bytes[k] {
+            case UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "{"): return true
+            case UInt8(ascii: "w"), UInt8(ascii: "W"):
+                if at(k + 1) == UInt8(ascii: "w"), at(k + 2) == UInt8(ascii: "w"), k + 3 < range.upperBound,
+                    bytes[k + 3] == UInt8(ascii: ".")
+                {
+                    return true
+                }
+            case UInt8(ascii: "h"), UInt8(ascii: "H"):
+                if at(k + 3) == UInt8(ascii: "p"),
+                    (at(k + 1) == UInt8(ascii: "x") && at(k + 2) == UInt8(ascii: "x"))
+                        || (k + 2 < range.upperBound && bytes[k + 1] == UInt8(ascii: "*") && bytes[k + 2] == UInt8(ascii: "*"))
+                {
+                    return true
+                }
+            default: break
+            }
+        }
+        return false
     }
 
     /// The URLs of an HTML body: attributes first in document order, then those of its text.
@@ -324,7 +379,7 @@ public struct URLExtractor: Sendable {
         let (s, defanged) = Self.refanged(token)
         var start: Int?
         var scheme = ""
-        search: for i in 0..<s.count where Self.schemeInitials.contains(Self.lower(s[i])) {
+        search: for i in 0..<s.count where Self.isSchemeInitial(s[i]) {
             for (candidate, scalars) in Self.schemeScalars where Self.hasPrefix(s, i, scalars) {
                 if candidate == "www.", i > 0, s[i - 1].properties.isAlphabetic || s[i - 1] == "/" { continue }
                 start = i
@@ -350,23 +405,37 @@ public struct URLExtractor: Sendable {
         }
         if scheme == "ms-appinstaller:", let bad = url.firstIndex(where: { !$0.isASCII }) { url = Array(url[..<bad]) }
         // Trailing punctuation, and closing brackets without an opening one.
-        var balance: [Unicode.Scalar: Int] = [:]  // closing minus opening brackets
+        var balance = (round: 0, square: 0, curly: 0)  // closing minus opening brackets
         for u in url {
             switch u {
-            case "(", "[", "{": balance[u == "(" ? ")" : (u == "[" ? "]" : "}"), default: 0] -= 1
-            case ")", "]", "}": balance[u, default: 0] += 1
+            case "(": balance.round -= 1
+            case ")": balance.round += 1
+            case "[": balance.square -= 1
+            case "]": balance.square += 1
+            case "{": balance.curly -= 1
+            case "}": balance.curly += 1
             default: break
             }
         }
         while let last = url.last {
-            if ".,;:!?*".unicodeScalars.contains(last) {
-                url.removeLast()
-            } else if last == ")" || last == "]" || last == "}", balance[last, default: 0] > 0 {
-                balance[last, default: 0] -= 1
-                url.removeLast()
-            } else {
-                break
+            let remove: Bool
+            switch last {
+            case ".", ",", ";", ":", "!", "?", "*":
+                remove = true
+            case ")":
+                remove = balance.round > 0
+                if remove { balance.round -= 1 }
+            case "]":
+                remove = balance.square > 0
+                if remove { balance.square -= 1 }
+            case "}":
+                remove = balance.curly > 0
+                if remove { balance.curly -= 1 }
+            default:
+                remove = false
             }
+            guard remove else { break }
+            url.removeLast()
         }
         var text = Text.string(url)
         if scheme == "www." { text = "http://" + text }

@@ -44,7 +44,7 @@ public struct MilterSession: Sendable {
 
         public init(
             actions: MilterActions = [.addHeaders, .changeHeaders, .quarantine, .setMacroList],
-            protocolFlags: MilterProtocolFlags = [.skip, .noReplyHeader, .noUnknown],
+            protocolFlags: MilterProtocolFlags = Configuration.defaultProtocolFlags,
             macros: [MilterMacroStage: [String]] = Configuration.defaultMacros,
             limits: MilterLimits = .default
         ) {
@@ -53,6 +53,16 @@ public struct MilterSession: Sendable {
             self.macros = macros
             self.limits = limits
         }
+
+        /// The protocol flags asked for by default: the skip reply for oversized bodies, no unknown commands, and
+        /// no reply to any command before the body (the filter decides at the end of the message and answers
+        /// continue to everything before it, so the MTA need not wait for those answers: a message costs the MTA
+        /// two round trips, the body and its end, instead of seven). Body chunks keep their reply, so that an
+        /// oversized body can be cut short with skip.
+        public static let defaultProtocolFlags: MilterProtocolFlags = [
+            .skip, .noUnknown, .noReplyConnect, .noReplyHelo, .noReplyMail, .noReplyRecipient, .noReplyData,
+            .noReplyHeader, .noReplyEndOfHeaders, .noReplyUnknown,
+        ]
 
         /// The macros the outbound and logging paths need: client, queue ID, SASL login, sender and daemon.
         public static let defaultMacros: [MilterMacroStage: [String]] = [

@@ -73,14 +73,19 @@ import Testing
                 if let afterBody { await afterBody() }
                 var decoder = MilterFrameDecoder()
                 var replies: [MilterResponse] = []
+                // The negotiation reply and the answers to the commands the negotiated flags leave answered come
+                // before the end of the body's.
+                var answersBeforeEnd: Int?
                 for try await buffer in inbound {
                     decoder.feed(Array(buffer.readableBytesView))
                     while let frame = try decoder.next() {
                         let response = try MilterResponse(parsing: frame)
+                        if answersBeforeEnd == nil, case .optionNegotiation(_, _, let flags, _) = response {
+                            answersBeforeEnd = 1 + commands.dropFirst().dropLast().filter { flags.expectsReply(to: $0) }.count
+                        }
                         replies.append(response)
                     }
-                    // The negotiation and the replies to connect, helo, mail, rcpt, data, eoh and body come first.
-                    if let last = replies.last, last.isFinal, replies.count >= 8 + (body.count + 65_534) / 65_535 { break }
+                    if let last = replies.last, last.isFinal, let answersBeforeEnd, replies.count > answersBeforeEnd { break }
                 }
                 try await outbound.write(ByteBuffer(bytes: MilterCommand.quit.bytes))
                 return replies

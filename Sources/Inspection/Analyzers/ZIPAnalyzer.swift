@@ -148,8 +148,9 @@ struct ZIPAnalyzer: Analyzer {
         return out
     }
 
-    /// Tries the candidates on an encrypted entry: the cheap check first (ZipCrypto's check byte, AES's verifier),
-    /// then a real extraction whose CRC (or HMAC) confirms the password. Returns the password and the extraction.
+    /// Tries the candidates on an encrypted entry: the extraction checks the cheap test first (ZipCrypto's check
+    /// byte, AES's verifier, so a wrong password costs one key derivation and no inflating), then its CRC (or
+    /// HMAC) confirms the password. Returns the password and the extraction.
     func open(
         _ archive: ZIPArchive, _ entry: ZIPEntry, preferred: PasswordCandidate?, context: InspectionContext,
         limits: ZIPLimits
@@ -158,8 +159,7 @@ struct ZIPAnalyzer: Analyzer {
         let ordered = (preferred.map { [$0] } ?? []) + context.passwordCandidates
         for c in ordered {
             let bytes = Array(c.password.utf8)
-            guard archive.passwordMatches(bytes, for: entry),
-                let x = try? archive.extract(entry, password: bytes, limits: limits),
+            guard let x = try? archive.extract(entry, password: bytes, limits: limits),
                 x.crcValid || x.stoppedAtLimit
             else { continue }
             return (c, x)
