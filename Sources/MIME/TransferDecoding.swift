@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Content-Transfer-Encoding decoders that reproduce Python's `Message.get_payload(decode=True)` byte for byte,
 /// including its recovery from damaged input.
 public enum TransferDecoding {
@@ -142,15 +148,37 @@ public enum TransferDecoding {
     /// Decodes quoted-printable as Python's `binascii.a2b_qp` (via `quopri.decodestring`): soft line breaks,
     /// `=XX` in either case, a stray `=` kept as it is (reported as a defect).
     public static func decodeQuotedPrintable(_ input: ArraySlice<UInt8>, header: Bool = false) -> Result {
-        input.withUnsafeBufferPointer { p in
-            let n = p.count
-            var out: [UInt8] = []
-            out.reserveCapacity(n)
-            var bad = false
-            var i = 0
-            while i < n {
-                let c = p[i]
-                if c == UInt8(ascii: "=") {
+        var bad = false
+        // The output is never longer than the input: written in place into a buffer of the input's size, runs of
+        // literal bytes copied whole.
+        let out = input.withUnsafeBufferPointer { p in
+            [UInt8](unsafeUninitializedCapacity: p.count) { o, written in
+                let n = p.count
+                var w = 0
+                var i = 0
+                while i < n {
+                    // A run of literal bytes up to the next `=` (or `_` in a header).
+                    var j = i
+                    if header {
+                        while j < n, p[j] != UInt8(ascii: "="), p[j] != UInt8(ascii: "_") { j += 1 }
+                    } else if let base = p.baseAddress, let hit = memchr(base + i, Int32(UInt8(ascii: "=")), n - i) {
+                        j = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    } else {
+                        j = n
+                    }
+                    if j > i, let from = p.baseAddress, let to = o.baseAddress {
+                        (to + w).update(from: from + i, count: j - i)
+                        w += j - i
+                        i = j
+                    }
+                    if i >= n { break }
+                    let c = p[i]
+                    if c == UInt8(ascii: "_") {  // header only
+                        o[w] = 0x20
+                        w += 1
+                        i += 1
+                        continue
+                    }
                     i += 1
                     if i >= n { break }
                     let d = p[i]
@@ -161,25 +189,23 @@ public enum TransferDecoding {
                         }
                         if i < n { i += 1 }
                     } else if d == UInt8(ascii: "=") {
-                        out.append(d)
+                        o[w] = d
+                        w += 1
                         i += 1
                     } else if i + 1 < n, let hi = hexValue(d), let lo = hexValue(p[i + 1]) {
-                        out.append(hi << 4 | lo)
+                        o[w] = hi << 4 | lo
+                        w += 1
                         i += 2
                     } else {
-                        out.append(UInt8(ascii: "="))
+                        o[w] = UInt8(ascii: "=")
+                        w += 1
                         bad = true
                     }
-                } else if header && c == UInt8(ascii: "_") {
-                    out.append(0x20)
-                    i += 1
-                } else {
-                    out.append(c)
-                    i += 1
                 }
+                written = w
             }
-            return Result(bytes: out, defects: bad ? [.invalidQuotedPrintable] : [])
         }
+        return Result(bytes: out, defects: bad ? [.invalidQuotedPrintable] : [])
     }
 
     // MARK: - uuencode

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A file found uuencoded inside a text body.
 public struct UUEncodedFile: Sendable {
     /// The name on the `begin` line.
@@ -19,7 +25,26 @@ public enum UUEncode {
     public static let maxFiles = 64
 
     /// Extracts every `begin <mode> <name>` ... `end` block; lines are decoded as `binascii.a2b_uu`.
+    private static let beginMarker: [UInt8] = Array("begin ".utf8)
+
     public static func extract(from text: ArraySlice<UInt8>) -> [UUEncodedFile] {
+        // Most texts hold no `begin ` at all: one memmem instead of reading every line.
+        let mayHoldFile = text.withUnsafeBufferPointer { p -> Bool in
+            guard let base = p.baseAddress else { return false }
+            // memchr for the `b`, then the rest compared.
+            var i = 0
+            while i + beginMarker.count <= p.count,
+                let hit = memchr(base + i, Int32(UInt8(ascii: "b")), p.count - i - beginMarker.count + 1)
+            {
+                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                var k = 1
+                while k < beginMarker.count, p[at + k] == beginMarker[k] { k += 1 }
+                if k == beginMarker.count { return true }
+                i = at + 1
+            }
+            return false
+        }
+        guard mayHoldFile else { return [] }
         var files: [UUEncodedFile] = []
         var lines = PythonLines(text)
         var lineStart = text.startIndex

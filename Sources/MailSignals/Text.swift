@@ -1,4 +1,9 @@
 import ByteCursor
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Text helpers shared by the checks: bounded scalar views, width folding and name normalisation.
 enum Text {
@@ -25,6 +30,15 @@ enum Text {
         var value = b0 & (0x7F >> UInt32(length))
         for k in 1..<length { value = value << 6 | UInt32(bytes[i + k] & 0x3F) }
         return (Unicode.Scalar(value) ?? "\u{FFFD}", length)
+    }
+
+    /// Whether the UTF-8 of `s` holds `byte` (memchr over a contiguous copy when `s` is not native UTF-8).
+    static func containsByte(_ s: String, _ byte: UInt8) -> Bool {
+        var s = s
+        return s.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
+            return memchr(base, Int32(byte), bytes.count) != nil
+        }
     }
 
     /// The scalars of `bytes[range]`, at most `limit` of them.

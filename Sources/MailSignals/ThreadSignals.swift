@@ -257,9 +257,7 @@ public struct QuotedThread: Sendable, Hashable {
     /// `key: value` of a header-like line, key lower-cased (`差出人: 山田` → `("差出人", "山田")`).
     private static func header(_ line: String) -> (String, String)? {
         // Every key is short: a line whose first colon comes late is no header.
-        guard let colon = line.utf8.firstIndex(of: UInt8(ascii: ":")),
-            line.utf8.distance(from: line.startIndex, to: colon) <= 40
-        else {
+        guard let colon = line.utf8.prefix(41).firstIndex(of: UInt8(ascii: ":")) else {
             return nil
         }
         var key = line[..<colon]

@@ -158,8 +158,9 @@ public struct URLExtractor: Sendable {
 
     /// The URLs written in plain text, in order.
     ///
-    /// Read on the text's UTF-8: tokens (runs between terminators) are found scalar by scalar, and only a token
-    /// that could hold a URL (a colon, a bracket, `www.`, `hxxp`, `h**p`) is decoded for ``urlInToken(_:)``.
+    /// Read on the text's UTF-8: tokens (runs between terminators) are found scalar by scalar (ASCII by byte),
+    /// and only a token that could hold a URL (a colon, a bracket, `www.`, `hxxp`, `h**p`) is decoded for
+    /// ``urlInToken(_:)``.
     public func extract(fromText text: String) -> URLExtraction {
         var result = URLExtraction(urls: [], limitReached: nil)
         var seen: Set<String> = []
@@ -167,13 +168,15 @@ public struct URLExtractor: Sendable {
         let maxToken = limits.maxURLScalars.maximum
         var text = text
         text.withUTF8 { bytes in
+            let n = bytes.count
             var i = 0
             var scalarsRead = 0
             var tokenStart = -1
+            var mayHoldURL = false
             // Ends the token that runs to `end`; false once the URL limit is reached.
             func endToken(_ end: Int) -> Bool {
                 defer { tokenStart = -1 }
-                guard tokenStart >= 0, Self.mayHoldURL(bytes, tokenStart..<end) else { return true }
+                guard tokenStart >= 0, mayHoldURL else { return true }
                 let token = Text.scalars(in: bytes, tokenStart..<end, limit: maxToken)
                 guard let found = urlInToken(token[...]), seen.insert(found.url).inserted else { return true }
                 guard limits.maxURLs.allows(result.urls.count + 1) else {
@@ -183,49 +186,57 @@ public struct URLExtractor: Sendable {
                 result.urls.append(found)
                 return true
             }
-            while i < bytes.count {
+            // ASCII case-insensitive byte at `k`, 0 past the end.
+            func folded(_ k: Int) -> UInt8 { k < n ? bytes[k] | 0x20 : 0 }
+            while i < n {
                 if scalarsRead >= maxScalars {
                     result.limitReached = limits.maxBodyScalars
                     break
                 }
-                let (u, n) = Text.scalar(in: bytes, at: i)
                 scalarsRead += 1
+                let b = bytes[i]
+                if b < 0x80 {
+                    switch b {
+                    case 0...0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "`"),
+                        UInt8(ascii: "'"):
+                        if tokenStart >= 0, !endToken(i) { return }
+                    default:
+                        if tokenStart < 0 {
+                            tokenStart = i
+                            mayHoldURL = false
+                        }
+                        // The bytes compared after `i` are never terminators, so a match lies inside the token.
+                        switch b {
+                        case UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "{"):
+                            mayHoldURL = true
+                        case UInt8(ascii: "w"), UInt8(ascii: "W"):
+                            mayHoldURL = mayHoldURL
+                                || (folded(i + 1) == UInt8(ascii: "w") && folded(i + 2) == UInt8(ascii: "w")
+                                    && i + 3 < n && bytes[i + 3] == UInt8(ascii: "."))
+                        case UInt8(ascii: "h"), UInt8(ascii: "H"):
+                            mayHoldURL = mayHoldURL
+                                || (folded(i + 3) == UInt8(ascii: "p")
+                                    && ((folded(i + 1) == UInt8(ascii: "x") && folded(i + 2) == UInt8(ascii: "x"))
+                                        || (i + 2 < n && bytes[i + 1] == UInt8(ascii: "*")
+                                            && bytes[i + 2] == UInt8(ascii: "*"))))
+                        default: break
+                        }
+                    }
+                    i += 1
+                    continue
+                }
+                let (u, length) = Text.scalar(in: bytes, at: i)
                 if Self.isTerminator(u) {
                     if tokenStart >= 0, !endToken(i) { return }
                 } else if tokenStart < 0 {
                     tokenStart = i
+                    mayHoldURL = false
                 }
-                i += n
+                i += length
             }
             _ = endToken(i)
         }
         return result
-    }
-
-    /// Whether the token `bytes[range]` could hold a URL at all: a scheme's colon, a defanging bracket, or the
-    /// letters that start `www.` or an undone `hxxp`/`h**p` (ASCII case-insensitive). Most words have none.
-    private static func mayHoldURL(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
-        func at(_ k: Int) -> UInt8 { k < range.upperBound ? bytes[k] | 0x20 : 0 }
-        for k in range {
-            switch bytes[k] {
-            case UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "{"): return true
-            case UInt8(ascii: "w"), UInt8(ascii: "W"):
-                if at(k + 1) == UInt8(ascii: "w"), at(k + 2) == UInt8(ascii: "w"), k + 3 < range.upperBound,
-                    bytes[k + 3] == UInt8(ascii: ".")
-                {
-                    return true
-                }
-            case UInt8(ascii: "h"), UInt8(ascii: "H"):
-                if at(k + 3) == UInt8(ascii: "p"),
-                    (at(k + 1) == UInt8(ascii: "x") && at(k + 2) == UInt8(ascii: "x"))
-                        || (k + 2 < range.upperBound && bytes[k + 1] == UInt8(ascii: "*") && bytes[k + 2] == UInt8(ascii: "*"))
-                {
-                    return true
-                }
-            default: break
-            }
-        }
-        return false
     }
 
     /// The URLs of an HTML body: attributes first in document order, then those of its text.
@@ -576,7 +587,7 @@ public struct URLExtractor: Sendable {
 
     /// HTML character references decoded: named (a few, `&amp` also without `;`) and numeric.
     static func decodeEntities(_ s: String) -> String {
-        guard s.utf8.contains(UInt8(ascii: "&")) else { return s }
+        guard Text.containsByte(s, UInt8(ascii: "&")) else { return s }
         let u = Array(s.unicodeScalars)
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(u.count)

@@ -1,5 +1,6 @@
 import MailSignals
 import Testing
+import TestSupport
 
 @Suite("Reply prefixes and quoted threads")
 struct ThreadSignalsTests {
@@ -197,5 +198,47 @@ struct ThreadSignalsTests {
             body: body
         )
         #expect(s.map(\.code) == [.limitReached])
+    }
+}
+
+/// The quoted-thread reader cleans ASCII lines on their bytes and other lines through their scalars: a no-break
+/// space at the end of every line (trimmed, and no weight) sends each line down the scalar path and must change
+/// nothing.
+@Suite("Quoted thread: the ASCII line path against the scalar path")
+struct QuotedThreadLinePathTests {
+    static let lines: [String] = [
+        "Thanks, see the attachment.", "  Regards,", "Taro", "", "On Mon, 6 Mar 2023 at 10:00, Sato <sato@partner.example.jp> wrote:",
+        "> Please check the invoice.", "> ", ">> older text", "-----Original Message-----", "From: Sato Hanako <sato@partner.example.jp>",
+        "Sent: Monday, March 6, 2023 10:00 AM", "To: Yamada <yamada@example.jp>; Suzuki <suzuki@example.jp>",
+        "Subject: RE: invoice", "*From:* Kato <kato@example.jp>", "\tindented line\t", "a: b", "x",
+        "________________________________", "Cc: ito@example.jp",
+    ]
+
+    @Test func seededRandomBodies() {
+        var rng = SplitMix64(seed: 0x7468_7265_6164)
+        for _ in 0..<500 {
+            var picked: [String] = []
+            for _ in 0..<Int.random(in: 1...30, using: &rng) {
+                picked.append(Self.lines[Int.random(in: 0..<Self.lines.count, using: &rng)])
+            }
+            let crlf = Bool.random(using: &rng)
+            let ascii = picked.joined(separator: crlf ? "\r\n" : "\n")
+            let scalarPath = picked.map { $0 + "\u{00A0}" }.joined(separator: crlf ? "\r\n" : "\n")
+            #expect(QuotedThread(parsing: ascii) == QuotedThread(parsing: scalarPath), "\(ascii.debugDescription)")
+        }
+    }
+
+    @Test func limitsAreCountedInScalars() {
+        var limits = MailSignalLimits.default
+        limits.maxBodyScalars.maximum = 10
+        #expect(QuotedThread(parsing: "12345678901", limits: limits).limitReached)
+        #expect(!QuotedThread(parsing: "1234567890", limits: limits).limitReached)
+        // Ten scalars, thirty bytes: not cut.
+        #expect(!QuotedThread(parsing: "山田太郎山田太郎山田", limits: limits).limitReached)
+        #expect(QuotedThread(parsing: "山田太郎山田太郎山田太", limits: limits).limitReached)
+        limits = .default
+        limits.maxQuoteLines.maximum = 2
+        #expect(QuotedThread(parsing: "a\nb\nc", limits: limits).limitReached)
+        #expect(!QuotedThread(parsing: "a\nb", limits: limits).limitReached)
     }
 }

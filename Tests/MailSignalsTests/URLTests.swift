@@ -1,5 +1,6 @@
 import MailSignals
 import Testing
+import TestSupport
 
 @Suite("URL extraction and URL signals")
 struct URLTests {
@@ -174,5 +175,90 @@ struct URLTests {
         #expect(URLSignals(limits: limits).signals(for: r).map(\.code) == [.limitReached])
         let html = (0..<20).map { "<a href=\"https://h\($0).example/\">x</a>" }.joined()
         #expect(URLExtractor(limits: limits).extract(fromHTML: html).urls.count == 5)
+    }
+}
+
+/// `extract(fromText:)` reads the text's UTF-8 and decodes only tokens that could hold a URL; this checks it against
+/// the definition: the text cut into tokens at terminators scalar by scalar, each token read on its own.
+@Suite("URL extraction on UTF-8 against token-by-token reading")
+struct URLTokenDifferentialTests {
+    static let pieces: [String] = [
+        " ", "\t", "\n", "\u{3000}", "\u{00A0}", "「", "」", "、", "。", "（", "）", "：", "，", "．", "<", ">", "\"", "'",
+        "`", "http://", "HTTPS://", "hxxp://", "HXXPS[:]//", "h**p://", "h**ps://", "hxxp", "www.", "WWW.", "wWw.",
+        "ftp://", "file://", "ms-appinstaller:?source=", "[.]", "(.)", "{.}", "[dot]", "(dot)", "[:]", "[://]", "[/]",
+        "example.jp", "evil.example", "192.0.2.1", "/a.zip", "?id=1", "#x", ".", ",", ";", ":", "!", "?", "*", ")",
+        "]", "}", "(", "[", "{", "ファイル", "山田", "a", "w", "h", "x", "p", "é", "\u{1F600}",
+    ]
+
+    static func isTerminator(_ u: Unicode.Scalar) -> Bool {
+        switch u.value {
+        case 0...0x20, 0x85, 0xA0, 0x1680, 0x2000...0x200A, 0x2028, 0x2029, 0x202F, 0x205F, 0x3000: return true
+        default: break
+        }
+        return "<>\"`'\u{300C}\u{300D}\u{300E}\u{300F}\u{3001}\u{3002}\u{FF08}\u{FF09}\u{3010}\u{3011}\u{3008}\u{3009}\u{300A}\u{300B}\u{FF1A}\u{FF0C}\u{FF0E}"
+            .unicodeScalars.contains(u)
+    }
+
+    /// The URLs of `text` read token by token (each token through the extractor alone), first occurrence kept.
+    static func expected(_ text: String, _ extractor: URLExtractor) -> [String] {
+        var tokens: [String] = []
+        var current = String.UnicodeScalarView()
+        for u in text.unicodeScalars {
+            if isTerminator(u) {
+                if !current.isEmpty { tokens.append(String(current)) }
+                current = String.UnicodeScalarView()
+            } else {
+                current.append(u)
+            }
+        }
+        if !current.isEmpty { tokens.append(String(current)) }
+        var seen: Set<String> = []
+        var out: [String] = []
+        for token in tokens {
+            for url in extractor.extract(fromText: token).urls.map(\.url) where seen.insert(url).inserted {
+                out.append(url)
+            }
+        }
+        return out
+    }
+
+    @Test func seededRandomTexts() {
+        let extractor = URLExtractor()
+        var rng = SplitMix64(seed: 0x5552_4c74_6f6b_656e)
+        var withURLs = 0
+        for _ in 0..<3_000 {
+            var text = ""
+            for _ in 0..<Int.random(in: 1...24, using: &rng) {
+                text += Self.pieces[Int.random(in: 0..<Self.pieces.count, using: &rng)]
+            }
+            let got = extractor.extract(fromText: text).urls.map(\.url)
+            #expect(got == Self.expected(text, extractor), "\(text.debugDescription)")
+            if !got.isEmpty { withURLs += 1 }
+        }
+        // The generator must actually produce URLs, or the comparison says little.
+        #expect(withURLs > 500)
+    }
+
+    @Test func prefilterKeepsEveryWayAURLCanStart() {
+        let extractor = URLExtractor()
+        func urls(_ s: String) -> [String] { extractor.extract(fromText: s).urls.map(\.url) }
+        #expect(urls("WWW.Example.org/x") == ["http://WWW.Example.org/x"])
+        #expect(urls("「www.example.jp」") == ["http://www.example.jp"])
+        #expect(urls("h**ps://evil.example/x") == ["https://evil.example/x"])
+        #expect(urls("hxxp.evil.example") == ["http://http.evil.example"])  // `hxxp` undone: a defanged bare host
+        #expect(urls("Friday. 3.5 e.g. end.") == [])
+    }
+
+    @Test func theScalarLimitCutsTheLastToken() {
+        var limits = MailSignalLimits.default
+        limits.maxBodyScalars.maximum = 22
+        let extractor = URLExtractor(limits: limits)
+        // 22 scalars end two letters into the second URL.
+        let result = extractor.extract(fromText: "http://a.example.jp/ https://second.example/")
+        #expect(result.urls.map(\.url) == ["http://a.example.jp/"])
+        #expect(result.limitReached?.name == limits.maxBodyScalars.name)
+        // A cut after a whole URL keeps it.
+        let short = URLExtractor(limits: limits).extract(fromText: "x https://b.example/ yy")
+        #expect(short.urls.map(\.url) == ["https://b.example/"])
     }
 }
