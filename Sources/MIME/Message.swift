@@ -128,7 +128,13 @@ public final class MIMEPart: Sendable {
     /// ``decodedText()`` with the defects of both decoding steps.
     public func decodedTextWithDefects() -> (text: DecodedText, defects: [MIMEDefect])? {
         guard contentType.type == "text" else { return nil }
-        let body = decodedBody()
+        return decodedTextWithDefects(of: decodedBody())
+    }
+
+    /// ``decodedText()`` of a body this part's ``decodedBody()`` already returned (no second transfer decoding),
+    /// with the defects of both steps; nil for parts other than text/*.
+    public func decodedTextWithDefects(of body: DecodedBody) -> (text: DecodedText, defects: [MIMEDefect])? {
+        guard contentType.type == "text" else { return nil }
         var defects = body.defects
         let off = bodyRange.lowerBound
         let text: DecodedText

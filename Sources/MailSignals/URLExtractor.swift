@@ -162,6 +162,123 @@ public struct URLExtractor: Sendable {
     /// and only a token that could hold a URL (a colon, a bracket, `www.`, `hxxp`, `h**p`) is decoded for
     /// ``urlInToken(_:)``.
     public func extract(fromText text: String) -> URLExtraction {
+        // A text of no more bytes than the scalar limit cannot reach it: only the tokens around anchor bytes need
+        // reading. Longer texts count scalars on the way.
+        if text.utf8.count <= limits.maxBodyScalars.maximum { return extractAroundAnchors(text) }
+        return extractCountingScalars(text)
+    }
+
+    /// Every URL-bearing token holds one of these bytes: a scheme's or `ms-appinstaller`'s colon, `www.`'s dot, a
+    /// dot between host labels (a bare defanged host has its dots back only through a bracket), or a defanging
+    /// bracket (``urlInToken(_:)`` refuses every token without one).
+    @inline(__always)
+    private static func isAnchor(_ b: UInt8) -> Bool {
+        b == UInt8(ascii: ":") || b == UInt8(ascii: ".") || b == UInt8(ascii: "[") || b == UInt8(ascii: "(")
+            || b == UInt8(ascii: "{")
+    }
+
+    /// The index of the next anchor byte at or after `from`, 16 bytes at a time.
+    private static func nextAnchor(_ bytes: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        let n = bytes.count
+        var i = from
+        if let base = bytes.baseAddress {
+            let colon = SIMD16<UInt8>(repeating: UInt8(ascii: ":")), dot = SIMD16<UInt8>(repeating: UInt8(ascii: "."))
+            let square = SIMD16<UInt8>(repeating: UInt8(ascii: "[")), round = SIMD16<UInt8>(repeating: UInt8(ascii: "("))
+            let curly = SIMD16<UInt8>(repeating: UInt8(ascii: "{"))
+            while i + 16 <= n {
+                let v = UnsafeRawPointer(base + i).loadUnaligned(as: SIMD16<UInt8>.self)
+                let hit = (v .== colon) .| (v .== dot) .| (v .== square) .| (v .== round) .| (v .== curly)
+                if any(hit) { break }
+                i += 16
+            }
+        }
+        while i < n {
+            if isAnchor(bytes[i]) { return i }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Whether the scalar that ends just before `end` is a terminator; its start.
+    private static func terminatorBefore(_ bytes: UnsafeBufferPointer<UInt8>, _ end: Int, floor: Int) -> (Bool, Int) {
+        let last = bytes[end - 1]
+        if last < 0x80 { return (isTerminator(Unicode.Scalar(last)), end - 1) }
+        var start = end - 1
+        while start > floor, end - start < 4, bytes[start] & 0xC0 == 0x80 { start -= 1 }
+        let (u, length) = Text.scalar(in: bytes, at: start)
+        // A malformed tail decodes as one replacement byte: step back over that byte alone.
+        guard start + length == end else { return (false, end - 1) }
+        return (isTerminator(u), start)
+    }
+
+    /// ``extract(fromText:)`` for texts that cannot reach the scalar limit: from each anchor byte, out to the
+    /// terminators on both sides, then that token alone.
+    private func extractAroundAnchors(_ text: String) -> URLExtraction {
+        var result = URLExtraction(urls: [], limitReached: nil)
+        var seen: Set<String> = []
+        let maxToken = limits.maxURLScalars.maximum
+        var text = text
+        text.withUTF8 { bytes in
+            let n = bytes.count
+            var resume = 0  // no token starts before this index
+            var from = 0
+            while let anchor = Self.nextAnchor(bytes, from: from) {
+                var start = anchor
+                while start > resume {
+                    let (isTerminator, scalarStart) = Self.terminatorBefore(bytes, start, floor: resume)
+                    if isTerminator { break }
+                    start = scalarStart
+                }
+                var end = anchor
+                while end < n {
+                    let (u, length) = Text.scalar(in: bytes, at: end)
+                    if Self.isTerminator(u) { break }
+                    end += length
+                }
+                resume = end
+                from = end
+                guard Self.mayHoldURL(bytes, start..<end) else { continue }
+                let token = Text.scalars(in: bytes, start..<end, limit: maxToken)
+                guard let found = urlInToken(token[...]), seen.insert(found.url).inserted else { continue }
+                guard limits.maxURLs.allows(result.urls.count + 1) else {
+                    result.limitReached = limits.maxURLs
+                    return
+                }
+                result.urls.append(found)
+            }
+        }
+        return result
+    }
+
+    /// Whether the token `bytes[range]` could hold a URL: a scheme's colon, a defanging bracket, or `www.`, `hxxp`,
+    /// `h**p` (ASCII case-insensitive).
+    private static func mayHoldURL(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Bool {
+        func folded(_ k: Int) -> UInt8 { k < range.upperBound ? bytes[k] | 0x20 : 0 }
+        for k in range {
+            switch bytes[k] {
+            case UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "{"): return true
+            case UInt8(ascii: "w"), UInt8(ascii: "W"):
+                if folded(k + 1) == UInt8(ascii: "w"), folded(k + 2) == UInt8(ascii: "w"), k + 3 < range.upperBound,
+                    bytes[k + 3] == UInt8(ascii: ".")
+                {
+                    return true
+                }
+            case UInt8(ascii: "h"), UInt8(ascii: "H"):
+                if folded(k + 3) == UInt8(ascii: "p"),
+                    (folded(k + 1) == UInt8(ascii: "x") && folded(k + 2) == UInt8(ascii: "x"))
+                        || (k + 2 < range.upperBound && bytes[k + 1] == UInt8(ascii: "*")
+                            && bytes[k + 2] == UInt8(ascii: "*"))
+                {
+                    return true
+                }
+            default: break
+            }
+        }
+        return false
+    }
+
+    /// ``extract(fromText:)`` reading every scalar, for texts that may reach the scalar limit.
+    private func extractCountingScalars(_ text: String) -> URLExtraction {
         var result = URLExtraction(urls: [], limitReached: nil)
         var seen: Set<String> = []
         let maxScalars = limits.maxBodyScalars.maximum

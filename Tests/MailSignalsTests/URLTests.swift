@@ -233,6 +233,13 @@ struct URLTokenDifferentialTests {
             }
             let got = extractor.extract(fromText: text).urls.map(\.url)
             #expect(got == Self.expected(text, extractor), "\(text.debugDescription)")
+            // A scalar limit the text just fits under, fewer than its bytes when it has non-ASCII: the path that
+            // counts scalars, which must agree.
+            var exact = MailSignalLimits.default
+            exact.maxBodyScalars.maximum = text.unicodeScalars.count
+            let counted = URLExtractor(limits: exact).extract(fromText: text)
+            #expect(counted.urls.map(\.url) == got, "\(text.debugDescription)")
+            #expect(counted.limitReached == nil)
             if !got.isEmpty { withURLs += 1 }
         }
         // The generator must actually produce URLs, or the comparison says little.

@@ -85,7 +85,7 @@ struct MessageAnalyzer: Analyzer {
                 segment = "body[\(bodyIndex)]"
             }
             if part.contentType.type == "text" && !isAttachment {
-                if let text = part.decodedText() {
+                if let text = part.decodedTextWithDefects(of: decoded)?.text {
                     if texts.count < 8 {
                         texts.append(
                             MailFacts.TextPart(segment: segment, text: text.text, isHTML: part.contentType.subtype == "html"))
