@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Content-Transfer-Encoding decoders that reproduce Python's `Message.get_payload(decode=True)` byte for byte,
 /// including its recovery from damaged input.
 public enum TransferDecoding {
@@ -161,10 +155,8 @@ public enum TransferDecoding {
                     var j = i
                     if header {
                         while j < n, p[j] != UInt8(ascii: "="), p[j] != UInt8(ascii: "_") { j += 1 }
-                    } else if let base = p.baseAddress, let hit = memchr(base + i, Int32(UInt8(ascii: "=")), n - i) {
-                        j = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
                     } else {
-                        j = n
+                        j = ByteScan.find(UInt8(ascii: "="), in: p, from: i, to: n)
                     }
                     if j > i, let from = p.baseAddress, let to = o.baseAddress {
                         (to + w).update(from: from + i, count: j - i)

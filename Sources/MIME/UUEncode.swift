@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A file found uuencoded inside a text body.
 public struct UUEncodedFile: Sendable {
     /// The name on the `begin` line.
@@ -24,22 +18,18 @@ public enum UUEncode {
     /// The most files extracted from one text.
     public static let maxFiles = 64
 
-    /// Extracts every `begin <mode> <name>` ... `end` block; lines are decoded as `binascii.a2b_uu`.
     private static let beginMarker: [UInt8] = Array("begin ".utf8)
 
+    /// Extracts every `begin <mode> <name>` ... `end` block; lines are decoded as `binascii.a2b_uu`.
     public static func extract(from text: ArraySlice<UInt8>) -> [UUEncodedFile] {
-        // Most texts hold no `begin ` at all: one memmem instead of reading every line.
+        // Most texts hold no `begin ` at all: a memchr for each `b` instead of reading every line.
         let mayHoldFile = text.withUnsafeBufferPointer { p -> Bool in
-            guard let base = p.baseAddress else { return false }
-            // memchr for the `b`, then the rest compared.
+            let lastStart = p.count - beginMarker.count
             var i = 0
-            while i + beginMarker.count <= p.count,
-                let hit = memchr(base + i, Int32(UInt8(ascii: "b")), p.count - i - beginMarker.count + 1)
-            {
-                let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
-                var k = 1
-                while k < beginMarker.count, p[at + k] == beginMarker[k] { k += 1 }
-                if k == beginMarker.count { return true }
+            while i <= lastStart {
+                let at = ByteScan.find(UInt8(ascii: "b"), in: p, from: i, to: lastStart + 1)
+                guard at <= lastStart else { return false }
+                if p[at..<(at + beginMarker.count)].elementsEqual(beginMarker) { return true }
                 i = at + 1
             }
             return false
