@@ -41,6 +41,17 @@ enum Text {
         }
     }
 
+    /// Where the first `limit` scalars of `bytes` (a `String`'s UTF-8) end, and whether more scalars follow.
+    static func prefixEnd(ofScalars limit: Int, in bytes: UnsafeBufferPointer<UInt8>) -> (end: Int, cut: Bool) {
+        guard bytes.count > limit else { return (bytes.count, false) }  // never more scalars than bytes
+        var count = 0
+        for (i, b) in bytes.enumerated() where b & 0xC0 != 0x80 {  // a scalar starts at every non-continuation byte
+            if count == limit { return (i, true) }
+            count += 1
+        }
+        return (bytes.count, false)
+    }
+
     /// The scalars of `bytes[range]`, at most `limit` of them.
     static func scalars(in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, limit: Int) -> [Unicode.Scalar] {
         var out: [Unicode.Scalar] = []

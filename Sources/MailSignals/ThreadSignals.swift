@@ -114,18 +114,8 @@ public struct QuotedThread: Sendable, Hashable {
         var linesCut = false
         var body = body
         body.withUTF8 { bytes in
-            var end = bytes.count
-            if bytes.count > limits.maxBodyScalars.maximum {
-                var count = 0
-                for (i, b) in bytes.enumerated() where b & 0xC0 != 0x80 {
-                    if count == limits.maxBodyScalars.maximum {
-                        end = i
-                        cut = true
-                        break
-                    }
-                    count += 1
-                }
-            }
+            let (end, bodyCut) = Text.prefixEnd(ofScalars: limits.maxBodyScalars.maximum, in: bytes)
+            cut = bodyCut
             func take(_ range: Range<Int>) {
                 let (text, weight) = Self.cleanAndWeigh(bytes, range)
                 texts.append(text)
@@ -199,6 +189,8 @@ public struct QuotedThread: Sendable, Hashable {
 
     /// A line's ``clean(_:)`` text and its weight (scalars other than spaces), from its UTF-8 bytes.
     private static func cleanAndWeigh(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> (String, Int) {
+        // ``Text/isSpace(_:)`` of an ASCII byte.
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
         var ascii = true
         var weight = 0
         for k in range {
@@ -207,14 +199,13 @@ public struct QuotedThread: Sendable, Hashable {
                 ascii = false
                 break
             }
-            if !(b == 0x20 || (b >= 0x09 && b <= 0x0D)) { weight += 1 }
+            if !isSpace(b) { weight += 1 }
         }
         guard ascii else {
             let scalars = Text.scalars(in: bytes, range, limit: .max)
             return (clean(scalars[...]), scalars.reduce(0) { $0 + (Text.isSpace($1) ? 0 : 1) })
         }
         // ASCII: width folding changes nothing and the spaces are the ASCII ones.
-        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || (b >= 0x09 && b <= 0x0D) }
         var lower = range.lowerBound
         var upper = min(range.upperBound, range.lowerBound + 4096)
         while upper > lower, isSpace(bytes[upper - 1]) { upper -= 1 }

@@ -158,14 +158,17 @@ public struct URLExtractor: Sendable {
 
     /// The URLs written in plain text, in order.
     ///
-    /// Read on the text's UTF-8: tokens (runs between terminators) are found scalar by scalar (ASCII by byte),
-    /// and only a token that could hold a URL (a colon, a bracket, `www.`, `hxxp`, `h**p`) is decoded for
-    /// ``urlInToken(_:)``.
+    /// Read on the text's UTF-8, cut where ``MailSignalLimits/maxBodyScalars`` ends: tokens (runs between
+    /// terminators) are read only around anchor bytes, and only a token that could hold a URL (a colon, a bracket,
+    /// `www.`, `hxxp`, `h**p`) is decoded for ``urlInToken(_:)``.
     public func extract(fromText text: String) -> URLExtraction {
-        // A text of no more bytes than the scalar limit cannot reach it: only the tokens around anchor bytes need
-        // reading. Longer texts count scalars on the way.
-        if text.utf8.count <= limits.maxBodyScalars.maximum { return extractAroundAnchors(text) }
-        return extractCountingScalars(text)
+        var text = text
+        return text.withUTF8 { all in
+            let (end, cut) = Text.prefixEnd(ofScalars: limits.maxBodyScalars.maximum, in: all)
+            var result = extractAroundAnchors(UnsafeBufferPointer(rebasing: all[..<end]))
+            if cut, result.limitReached == nil { result.limitReached = limits.maxBodyScalars }
+            return result
+        }
     }
 
     /// Every URL-bearing token holds one of these bytes: a scheme's or `ms-appinstaller`'s colon, `www.`'s dot, a
@@ -211,41 +214,35 @@ public struct URLExtractor: Sendable {
         return (isTerminator(u), start)
     }
 
-    /// ``extract(fromText:)`` for texts that cannot reach the scalar limit: from each anchor byte, out to the
-    /// terminators on both sides, then that token alone.
-    private func extractAroundAnchors(_ text: String) -> URLExtraction {
+    /// The URLs of `bytes` (a text's UTF-8): from each anchor byte out to the terminators on both sides, then
+    /// that token alone.
+    private func extractAroundAnchors(_ bytes: UnsafeBufferPointer<UInt8>) -> URLExtraction {
         var result = URLExtraction(urls: [], limitReached: nil)
         var seen: Set<String> = []
-        let maxToken = limits.maxURLScalars.maximum
-        var text = text
-        text.withUTF8 { bytes in
-            let n = bytes.count
-            var resume = 0  // no token starts before this index
-            var from = 0
-            while let anchor = Self.nextAnchor(bytes, from: from) {
-                var start = anchor
-                while start > resume {
-                    let (isTerminator, scalarStart) = Self.terminatorBefore(bytes, start, floor: resume)
-                    if isTerminator { break }
-                    start = scalarStart
-                }
-                var end = anchor
-                while end < n {
-                    let (u, length) = Text.scalar(in: bytes, at: end)
-                    if Self.isTerminator(u) { break }
-                    end += length
-                }
-                resume = end
-                from = end
-                guard Self.mayHoldURL(bytes, start..<end) else { continue }
-                let token = Text.scalars(in: bytes, start..<end, limit: maxToken)
-                guard let found = urlInToken(token[...]), seen.insert(found.url).inserted else { continue }
-                guard limits.maxURLs.allows(result.urls.count + 1) else {
-                    result.limitReached = limits.maxURLs
-                    return
-                }
-                result.urls.append(found)
+        let n = bytes.count
+        var resume = 0  // no token starts before this index
+        while let anchor = Self.nextAnchor(bytes, from: resume) {
+            var start = anchor
+            while start > resume {
+                let (isTerminator, scalarStart) = Self.terminatorBefore(bytes, start, floor: resume)
+                if isTerminator { break }
+                start = scalarStart
             }
+            var end = anchor
+            while end < n {
+                let (u, length) = Text.scalar(in: bytes, at: end)
+                if Self.isTerminator(u) { break }
+                end += length
+            }
+            resume = end
+            guard Self.mayHoldURL(bytes, start..<end) else { continue }
+            let token = Text.scalars(in: bytes, start..<end, limit: limits.maxURLScalars.maximum)
+            guard let found = urlInToken(token[...]), seen.insert(found.url).inserted else { continue }
+            guard limits.maxURLs.allows(result.urls.count + 1) else {
+                result.limitReached = limits.maxURLs
+                break
+            }
+            result.urls.append(found)
         }
         return result
     }
@@ -275,85 +272,6 @@ public struct URLExtractor: Sendable {
             }
         }
         return false
-    }
-
-    /// ``extract(fromText:)`` reading every scalar, for texts that may reach the scalar limit.
-    private func extractCountingScalars(_ text: String) -> URLExtraction {
-        var result = URLExtraction(urls: [], limitReached: nil)
-        var seen: Set<String> = []
-        let maxScalars = limits.maxBodyScalars.maximum
-        let maxToken = limits.maxURLScalars.maximum
-        var text = text
-        text.withUTF8 { bytes in
-            let n = bytes.count
-            var i = 0
-            var scalarsRead = 0
-            var tokenStart = -1
-            var mayHoldURL = false
-            // Ends the token that runs to `end`; false once the URL limit is reached.
-            func endToken(_ end: Int) -> Bool {
-                defer { tokenStart = -1 }
-                guard tokenStart >= 0, mayHoldURL else { return true }
-                let token = Text.scalars(in: bytes, tokenStart..<end, limit: maxToken)
-                guard let found = urlInToken(token[...]), seen.insert(found.url).inserted else { return true }
-                guard limits.maxURLs.allows(result.urls.count + 1) else {
-                    result.limitReached = limits.maxURLs
-                    return false
-                }
-                result.urls.append(found)
-                return true
-            }
-            // ASCII case-insensitive byte at `k`, 0 past the end.
-            func folded(_ k: Int) -> UInt8 { k < n ? bytes[k] | 0x20 : 0 }
-            while i < n {
-                if scalarsRead >= maxScalars {
-                    result.limitReached = limits.maxBodyScalars
-                    break
-                }
-                scalarsRead += 1
-                let b = bytes[i]
-                if b < 0x80 {
-                    switch b {
-                    case 0...0x20, UInt8(ascii: "<"), UInt8(ascii: ">"), UInt8(ascii: "\""), UInt8(ascii: "`"),
-                        UInt8(ascii: "'"):
-                        if tokenStart >= 0, !endToken(i) { return }
-                    default:
-                        if tokenStart < 0 {
-                            tokenStart = i
-                            mayHoldURL = false
-                        }
-                        // The bytes compared after `i` are never terminators, so a match lies inside the token.
-                        switch b {
-                        case UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "{"):
-                            mayHoldURL = true
-                        case UInt8(ascii: "w"), UInt8(ascii: "W"):
-                            mayHoldURL = mayHoldURL
-                                || (folded(i + 1) == UInt8(ascii: "w") && folded(i + 2) == UInt8(ascii: "w")
-                                    && i + 3 < n && bytes[i + 3] == UInt8(ascii: "."))
-                        case UInt8(ascii: "h"), UInt8(ascii: "H"):
-                            mayHoldURL = mayHoldURL
-                                || (folded(i + 3) == UInt8(ascii: "p")
-                                    && ((folded(i + 1) == UInt8(ascii: "x") && folded(i + 2) == UInt8(ascii: "x"))
-                                        || (i + 2 < n && bytes[i + 1] == UInt8(ascii: "*")
-                                            && bytes[i + 2] == UInt8(ascii: "*"))))
-                        default: break
-                        }
-                    }
-                    i += 1
-                    continue
-                }
-                let (u, length) = Text.scalar(in: bytes, at: i)
-                if Self.isTerminator(u) {
-                    if tokenStart >= 0, !endToken(i) { return }
-                } else if tokenStart < 0 {
-                    tokenStart = i
-                    mayHoldURL = false
-                }
-                i += length
-            }
-            _ = endToken(i)
-        }
-        return result
     }
 
     /// The URLs of an HTML body: attributes first in document order, then those of its text.

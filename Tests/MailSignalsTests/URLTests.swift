@@ -233,8 +233,8 @@ struct URLTokenDifferentialTests {
             }
             let got = extractor.extract(fromText: text).urls.map(\.url)
             #expect(got == Self.expected(text, extractor), "\(text.debugDescription)")
-            // A scalar limit the text just fits under, fewer than its bytes when it has non-ASCII: the path that
-            // counts scalars, which must agree.
+            // A scalar limit the text just fits under, fewer than its bytes when it has non-ASCII: the limit's end
+            // is then found by counting scalars, and must fall at the text's end.
             var exact = MailSignalLimits.default
             exact.maxBodyScalars.maximum = text.unicodeScalars.count
             let counted = URLExtractor(limits: exact).extract(fromText: text)
